@@ -45,11 +45,8 @@ public struct SeededGenerator: RandomNumberGenerator, Codable, Sendable {
     public mutating func nextNormal() -> Float {
         let u1 = max(nextUniform(), 1e-7)
         let u2 = nextUniform()
-        return (-2 * _log(u1)).squareRoot() * _cos(2 * .pi * u2)
+        return (-2 * logf(u1)).squareRoot() * cosf(2 * .pi * u2)
     }
 
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }
-
-@inline(__always) private func _log(_ x: Float) -> Float { Float(logf(x)) }
-@inline(__always) private func _cos(_ x: Float) -> Float { Float(cosf(x)) }

@@ -60,7 +60,7 @@ public final class Tensor {
     /// Size of the feature (last) axis.
     public var columns: Int { shape.last ?? 1 }
     /// Product of all leading axes.
-    public var rows: Int { shape.isEmpty ? 1 : count / columns }
+    public var rows: Int { shape.dropLast().reduce(1, *) }
     public var scalar: Float {
         precondition(count == 1, "scalar: tensor of shape \(shape) has \(count) values")
         return data[0]

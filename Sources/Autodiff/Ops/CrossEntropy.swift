@@ -1,0 +1,54 @@
+/// Log-softmax and negative log-likelihood fused in one op.
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+extension Tensor {
+    /// The negative log-likelihood of `targets` under `softmax(logits)`, for logits of
+    /// shape [N, V] and N target ids. Rows whose target is `ignoring` (padding) add
+    /// nothing. Returns one loss per row, [N] (0 for ignored rows).
+    ///
+    /// Fusing the two steps is both stable (log-sum-exp with the row maximum subtracted)
+    /// and cheap in backward: d loss_r / d logits_r = softmax(logits_r) − onehot(target_r).
+    public static func crossEntropy(logits: Tensor, targets: [Int], ignoring: Int) -> Tensor {
+        let v = logits.columns, n = logits.rows
+        precondition(targets.count == n, "crossEntropy: \(targets.count) targets for \(n) rows")
+        var losses = [Float](repeating: 0, count: n)
+        var logSumExp = [Float](repeating: 0, count: n)
+        logits.data.withUnsafeBufferPointer { x in
+            for r in 0..<n where targets[r] != ignoring {
+                precondition(targets[r] >= 0 && targets[r] < v, "crossEntropy: target \(targets[r]) outside 0..<\(v)")
+                let row = x.baseAddress! + r * v
+                var largest = -Float.infinity
+                for c in 0..<v { largest = max(largest, row[c]) }
+                var total: Float = 0
+                for c in 0..<v { total += expf(row[c] - largest) }
+                logSumExp[r] = largest + logf(total)
+                losses[r] = logSumExp[r] - row[targets[r]]
+            }
+        }
+        return Tensor(shape: [n], data: losses, inputs: [logits]) { g in
+            var d = [Float](repeating: 0, count: logits.count)
+            logits.data.withUnsafeBufferPointer { x in
+                d.withUnsafeMutableBufferPointer { d in
+                    for r in 0..<n where targets[r] != ignoring && g[r] != 0 {
+                        let row = x.baseAddress! + r * v, dRow = d.baseAddress! + r * v
+                        for c in 0..<v { dRow[c] = g[r] * expf(row[c] - logSumExp[r]) }
+                        dRow[targets[r]] -= g[r]
+                    }
+                }
+            }
+            logits.accumulate(d)
+        }
+    }
+
+    /// The mean negative log-likelihood over the rows whose target is not `ignoring`:
+    /// the training loss, averaged per real target token.
+    public static func meanCrossEntropy(logits: Tensor, targets: [Int], ignoring: Int) -> Tensor {
+        let tokens = targets.filter { $0 != ignoring }.count
+        return (1 / Float(max(tokens, 1))) * crossEntropy(logits: logits, targets: targets, ignoring: ignoring).sum()
+    }
+}

@@ -1,0 +1,43 @@
+/// Softmax along each row, with masked positions excluded.
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+extension Tensor {
+    /// `softmax(x)` along each row, treating positions where `mask` is false as −∞
+    /// (probability exactly 0): attention must never look at padding. `mask` has one
+    /// entry per element; a row needs at least one true entry.
+    ///
+    /// Backward: with y = softmax(x), dx = y ⊙ (dy − Σⱼ yⱼ dyⱼ); masked positions have
+    /// y = 0 and so receive no gradient.
+    public func maskedSoftmax(mask: [Bool]) -> Tensor {
+        precondition(mask.count == count, "maskedSoftmax: \(mask.count) mask entries for shape \(shape)")
+        let x = self, cols = columns
+        var y = [Float](repeating: 0, count: count)
+        for r in 0..<rows {
+            let base = r * cols
+            var largest = -Float.infinity
+            for c in 0..<cols where mask[base + c] { largest = max(largest, data[base + c]) }
+            precondition(largest > -.infinity, "maskedSoftmax: row \(r) is entirely masked")
+            var total: Float = 0
+            for c in 0..<cols where mask[base + c] {
+                y[base + c] = expf(data[base + c] - largest)
+                total += y[base + c]
+            }
+            for c in 0..<cols { y[base + c] /= total }
+        }
+        return Tensor(shape: shape, data: y, inputs: [x]) { dy in
+            var dx = [Float](repeating: 0, count: y.count)
+            for r in 0..<(y.count / cols) {
+                let base = r * cols
+                var dot: Float = 0
+                for c in 0..<cols { dot += y[base + c] * dy[base + c] }
+                for c in 0..<cols { dx[base + c] = y[base + c] * (dy[base + c] - dot) }
+            }
+            x.accumulate(dx)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+/// Elementwise functions: tanh, sigmoid, exp and log, each with its derivative.
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+extension Tensor {
+    /// Applies `f` elementwise; `derivative(x, y)` is f'(x) given the input x and output y.
+    private func map(_ f: (Float) -> Float,
+                     derivative: @escaping (Float, Float) -> Float) -> Tensor {
+        let x = self
+        let y = x.data.map(f)
+        return Tensor(shape: shape, data: y, inputs: [x]) { g in
+            x.accumulate((0..<g.count).map { g[$0] * derivative(x.data[$0], y[$0]) })
+        }
+    }
+
+    /// tanh, with tanh' = 1 − y².
+    public func tanh() -> Tensor { map(tanhf) { _, y in 1 - y * y } }
+
+    /// The logistic function σ(x) = 1 / (1 + e⁻ˣ), with σ' = y (1 − y).
+    public func sigmoid() -> Tensor { map(logistic) { _, y in y * (1 - y) } }
+
+    /// eˣ, its own derivative.
+    public func exp() -> Tensor { map(expf) { _, y in y } }
+
+    /// The natural logarithm, with log' = 1 / x.
+    public func log() -> Tensor { map(logf) { x, _ in 1 / x } }
+}
+
+/// σ(x), written so that neither branch overflows.
+@inline(__always) func logistic(_ x: Float) -> Float {
+    x >= 0 ? 1 / (1 + expf(-x)) : expf(x) / (1 + expf(x))
+}

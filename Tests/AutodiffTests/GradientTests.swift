@@ -1,0 +1,134 @@
+/// Every differentiable op's backward against central finite differences.
+
+import Testing
+@testable import Autodiff
+
+/// A random parameter of `shape`, values uniform in [-1, 1).
+func randomTensor(_ shape: [Int], _ generator: inout SeededGenerator, scale: Float = 1) -> Tensor {
+    let n = shape.reduce(1, *)
+    return Tensor(shape: shape, data: (0..<n).map { _ in (generator.nextUniform() * 2 - 1) * scale },
+                  requiresGrad: true)
+}
+
+/// Shapes (rows, columns) to try every op on: single rows and single columns are where
+/// stride and broadcast bugs hide.
+let edgeShapes: [(Int, Int)] = [(1, 1), (1, 5), (4, 1), (3, 4), (7, 6)]
+
+/// The tolerance on `GradientCheckResult.worstError`: Float32 forward passes with
+/// ε = 1e-2 agree with backward to about 1e-4; 5e-3 leaves room without hiding a bug,
+/// which shows up as an error of order 1.
+let tolerance = 5e-3
+
+struct GradientTests {
+    @Test(arguments: ["add", "addRow", "subtract", "subtractRow", "multiply", "multiplyRow", "scale",
+                      "tanh", "sigmoid", "exp", "log", "sumAxis0", "sumAxis1", "mean", "meanAxis",
+                      "concat", "split", "columns", "rowsSlice", "stack", "repeatRows", "swapAxes",
+                      "reshape", "maskedSoftmax", "crossEntropy", "meanCrossEntropy", "dropout", "gather"])
+    func elementwiseAndMovementOps(op: String) {
+        var generator = SeededGenerator(seed: 42)
+        for (r, c) in edgeShapes {
+            let a = randomTensor([r, c], &generator)
+            let b = randomTensor([r, c], &generator)
+            let row = randomTensor([c], &generator)
+            let positive = Tensor(shape: [r, c], data: a.data.map { abs($0) + 0.5 }, requiresGrad: true)
+            let inputs: [Tensor]
+            let f: () -> Tensor
+            switch op {
+            case "add": (inputs, f) = ([a, b], { a + b })
+            case "addRow": (inputs, f) = ([a, row], { a + row })
+            case "subtract": (inputs, f) = ([a, b], { a - b })
+            case "subtractRow": (inputs, f) = ([a, row], { a - row })
+            case "multiply": (inputs, f) = ([a, b], { a * b })
+            case "multiplyRow": (inputs, f) = ([a, row], { a * row })
+            case "scale": (inputs, f) = ([a], { -2.5 * a })
+            case "tanh": (inputs, f) = ([a], { a.tanh() })
+            case "sigmoid": (inputs, f) = ([a], { a.sigmoid() })
+            case "exp": (inputs, f) = ([a], { a.exp() })
+            case "log": (inputs, f) = ([positive], { positive.log() })
+            case "sumAxis0": (inputs, f) = ([a], { a.sum(axis: 0) })
+            case "sumAxis1": (inputs, f) = ([a], { a.sum(axis: 1) })
+            case "mean": (inputs, f) = ([a], { a.mean() })
+            case "meanAxis": (inputs, f) = ([a], { a.mean(axis: 1) })
+            case "concat": (inputs, f) = ([a, b, row], { Tensor.concat([a, b, a * b]) })
+            case "split": (inputs, f) = ([a], {
+                let parts = a.split([c / 2, c - c / 2])
+                return Tensor.concat([parts[1], parts[0]]) * Tensor.concat([parts[1], parts[0]])
+            })
+            case "columns": (inputs, f) = ([a], { a.columns((c / 2)..<c) })
+            case "rowsSlice": (inputs, f) = ([a], { a[(r / 2)..<r] })
+            case "stack": (inputs, f) = ([a, b], { Tensor.stack([a, b, a]) })
+            case "repeatRows": (inputs, f) = ([a], { a.repeatingRows(3) })
+            case "swapAxes":
+                let t = randomTensor([r, 3, c], &generator)
+                (inputs, f) = ([t], { t.swappingFirstAxes() * t.swappingFirstAxes() })
+            case "reshape": (inputs, f) = ([a], { a.reshaped([c, r]) })
+            case "maskedSoftmax":
+                // Mask out every third position, keeping the first of each row.
+                let mask = (0..<(r * c)).map { $0 % c == 0 || $0 % 3 != 2 }
+                (inputs, f) = ([a], { (3 * a).maskedSoftmax(mask: mask) })
+            case "crossEntropy", "meanCrossEntropy":
+                // Target 0 is "padding" in every third row.
+                let targets = (0..<r).map { $0 % 3 == 2 ? 0 : 1 + $0 % max(c - 1, 1) }.map { min($0, c - 1) }
+                if op == "crossEntropy" {
+                    (inputs, f) = ([a], { Tensor.crossEntropy(logits: 3 * a, targets: targets, ignoring: c > 1 ? 0 : -1) })
+                } else {
+                    (inputs, f) = ([a], { Tensor.meanCrossEntropy(logits: 3 * a, targets: targets, ignoring: c > 1 ? 0 : -1) })
+                }
+            case "dropout":
+                // The same seed each call gives the same mask, so f is a function.
+                (inputs, f) = ([a], {
+                    var g = SeededGenerator(seed: 5)
+                    return a.dropout(rate: 0.4, generator: &g)
+                })
+            case "gather":
+                let ids = (0..<(2 * r)).map { $0 % c }  // repeated ids: scatter-add must sum
+                let table = randomTensor([c, r + 1], &generator)
+                (inputs, f) = ([table], { Tensor.gather(table, rows: ids) })
+            default: Issue.record("unknown op \(op)"); return
+            }
+            let result = checkGradients(inputs, f)
+            #expect(result.worstError < tolerance, "\(op) on \(r)×\(c): \(result)")
+        }
+    }
+
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func matmul(transposeA: Bool, transposeB: Bool) {
+        var generator = SeededGenerator(seed: 1)
+        for (m, k, n) in [(1, 1, 1), (1, 4, 3), (5, 1, 2), (3, 4, 1), (6, 5, 7)] {
+            let a = randomTensor(transposeA ? [k, m] : [m, k], &generator)
+            let b = randomTensor(transposeB ? [n, k] : [k, n], &generator)
+            let result = checkGradients([a, b]) {
+                Tensor.matmul(a, b, transposeA: transposeA, transposeB: transposeB)
+            }
+            #expect(result.worstError < tolerance, "matmul \(m)×\(k)×\(n) \(transposeA) \(transposeB): \(result)")
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func batchedMatmul(transposeB: Bool) {
+        var generator = SeededGenerator(seed: 2)
+        for (batch, m, k, n) in [(1, 1, 1, 1), (3, 1, 4, 2), (2, 3, 1, 5), (4, 2, 3, 3)] {
+            let a = randomTensor([batch, m, k], &generator)
+            let b = randomTensor(transposeB ? [batch, n, k] : [batch, k, n], &generator)
+            let result = checkGradients([a, b]) { Tensor.batchedMatmul(a, b, transposeB: transposeB) }
+            #expect(result.worstError < tolerance, "batchedMatmul \(batch)×\(m)×\(k)×\(n): \(result)")
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func lstmCell(masked: Bool) {
+        var generator = SeededGenerator(seed: 3)
+        for (batch, h) in [(1, 1), (1, 4), (3, 1), (4, 5)] {
+            let gates = randomTensor([batch, 4 * h], &generator, scale: 2)
+            let hidden = randomTensor([batch, h], &generator)
+            let cell = randomTensor([batch, h], &generator)
+            let active = masked ? (0..<batch).map { $0 % 2 == 0 } : nil
+            let result = checkGradients([gates, hidden, cell]) {
+                let (h2, c2) = Tensor.lstmCell(gates: gates, hidden: hidden, cell: cell, active: active)
+                // Use both outputs, and the new cell state twice, as a decoder would.
+                return Tensor.concat([h2, c2, c2 * h2])
+            }
+            #expect(result.worstError < tolerance, "lstmCell \(batch)×\(h) masked \(masked): \(result)")
+        }
+    }
+}

@@ -1,0 +1,153 @@
+/// sacreBLEU's `13a` tokenizer (the tokenization of WMT's mteval-v13a.pl), and the Python
+/// string rules that sacreBLEU's BLEU and chrF inherit: whitespace, `split`, `rstrip`, `lower`.
+///
+/// sacreBLEU works on Python strings, which are sequences of Unicode code points, so
+/// everything here works on `Unicode.Scalar`s. Swift's `Character`s (grapheme clusters)
+/// and `String` equality (canonical equivalence) would group or merge code points that
+/// sacreBLEU keeps apart, and change scores.
+
+/// The `13a` tokenizer: a few language-independent clean-ups, then four regular
+/// expressions that split off ASCII punctuation.
+///
+/// The regular expressions use only ASCII classes: `„`, `“`, `—`, `…` and other
+/// non-ASCII punctuation stay attached to their words, and only the ASCII digits 0–9
+/// count as digits.
+public struct Tokenizer13a: Sendable {
+    /// The name sacreBLEU's signature gives this tokenizer (`tok:13a`).
+    public let signature = "13a"
+
+    public init() {}
+
+    /// The tokens of `line` joined by single spaces, as sacreBLEU's `Tokenizer13a()(line)`.
+    public func tokenize(_ line: String) -> String {
+        var scalars = mtevalCleanUp(Array(line.unicodeScalars))
+        scalars = [" "] + scalars + [" "]
+        scalars = isolateSymbols(scalars)
+        scalars = splitPeriodAndCommaAfterNonDigit(scalars)
+        scalars = splitPeriodAndCommaBeforeNonDigit(scalars)
+        scalars = splitDashAfterDigit(scalars)
+        return String(String.UnicodeScalarView(PythonText.split(scalars).joined(separator: [" "])))
+    }
+
+    /// mteval's language-independent part: drop `<skipped>` markers, rejoin words
+    /// hyphenated across a line break, turn other line breaks into spaces, and decode the
+    /// four HTML entities mteval knows (`&amp;` after `&quot;`, before `&lt;` and `&gt;`,
+    /// so `&amp;lt;` becomes `<`).
+    private func mtevalCleanUp(_ line: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        let replacements: [(String, String)] = [
+            ("<skipped>", ""), ("-\n", ""), ("\n", " "),
+            ("&quot;", "\""), ("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"),
+        ]
+        return replacements.reduce(line) { text, rule in
+            text.replacing(Array(rule.0.unicodeScalars), with: Array(rule.1.unicodeScalars))
+        }
+    }
+
+    /// Rule 1, `([\{-\~\[-\` -\&\(-\+\:-\@\/])` → ` \1 `: pad every ASCII symbol with
+    /// spaces, except the four that rules 2–4 look at in context (`. , -`) and the
+    /// apostrophe, which stays inside words such as `don't`.
+    private func isolateSymbols(_ line: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        line.flatMap { scalar -> [Unicode.Scalar] in
+            Self.isolatedSymbols.contains(scalar) ? [" ", scalar, " "] : [scalar]
+        }
+    }
+
+    /// The class of rule 1: the ranges `{`–`~`, `[`–`` ` ``, space–`&`, `(`–`+`, `:`–`@`, and `/`.
+    private static let isolatedSymbols = Set("{|}~[\\]^_` !\"#$%&()*+:;<=>?@/".unicodeScalars)
+
+    /// Rule 2, `([^0-9])([\.,])` → `\1 \2 `: a period or comma not preceded by a digit.
+    private func splitPeriodAndCommaAfterNonDigit(_ line: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        Self.rewritePairs(line, where: { !Self.isDigit($0) && Self.isPeriodOrComma($1) }) { [$0, " ", $1, " "] }
+    }
+
+    /// Rule 3, `([\.,])([^0-9])` → ` \1 \2`: a period or comma not followed by a digit.
+    /// Together with rule 2 this keeps `1,000.50` whole but splits `end.` and `a,b`.
+    private func splitPeriodAndCommaBeforeNonDigit(_ line: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        Self.rewritePairs(line, where: { Self.isPeriodOrComma($0) && !Self.isDigit($1) }) { [" ", $0, " ", $1] }
+    }
+
+    /// Rule 4, `([0-9])(-)` → `\1 \2 `: a dash after a digit, so `10-15` becomes `10 - 15`.
+    private func splitDashAfterDigit(_ line: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        Self.rewritePairs(line, where: { Self.isDigit($0) && $1 == "-" }) { [$0, " ", $1, " "] }
+    }
+
+    /// Python's `re.sub` for a pattern of two single-character groups: scan left to right,
+    /// rewrite each matching pair, and resume after it, so matches never overlap.
+    private static func rewritePairs(
+        _ line: [Unicode.Scalar],
+        where matches: (Unicode.Scalar, Unicode.Scalar) -> Bool,
+        rewrite: (Unicode.Scalar, Unicode.Scalar) -> [Unicode.Scalar]
+    ) -> [Unicode.Scalar] {
+        var result: [Unicode.Scalar] = []
+        result.reserveCapacity(line.count + line.count / 2)
+        var i = 0
+        while i < line.count {
+            if i + 1 < line.count && matches(line[i], line[i + 1]) {
+                result += rewrite(line[i], line[i + 1])
+                i += 2
+            } else {
+                result.append(line[i])
+                i += 1
+            }
+        }
+        return result
+    }
+
+    /// `[0-9]`: the ASCII digits only, as in a Python character range.
+    private static func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
+
+    private static func isPeriodOrComma(_ scalar: Unicode.Scalar) -> Bool { scalar == "." || scalar == "," }
+}
+
+/// The Python `str` methods whose exact behaviour sacreBLEU's scores depend on.
+enum PythonText {
+    /// Python's `str.isspace()`: Unicode category Zs or bidirectional class WS, B or S.
+    ///
+    /// This is wider than ASCII: the no-break space U+00A0, the thin spaces and U+3000
+    /// separate words, while the zero-width space U+200B does not.
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A,
+             0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            true
+        default:
+            false
+        }
+    }
+
+    /// `str.split()`: the runs of non-whitespace, with no empty pieces.
+    static func split(_ text: [Unicode.Scalar]) -> [ArraySlice<Unicode.Scalar>] {
+        text.split(whereSeparator: isWhitespace)
+    }
+
+    /// `str.rstrip()`: the text without trailing whitespace.
+    static func rstrip(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let last = scalars.lastIndex(where: { !isWhitespace($0) }) else { return "" }
+        return String(scalars[...last])
+    }
+
+    /// `str.lower()`: each code point's full lowercase mapping (`İ` becomes `i̇`), with
+    /// Python's one contextual rule, the final sigma: `Σ` at the end of a word becomes `ς`.
+    /// Swift's `lowercased()` always gives `σ`.
+    static func lower(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var result = String.UnicodeScalarView()
+        for (i, scalar) in scalars.enumerated() {
+            if scalar == "Σ" && isFinalSigma(at: i, in: scalars) {
+                result.append("ς")
+            } else {
+                result.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+            }
+        }
+        return String(result)
+    }
+
+    /// Unicode's Final_Sigma context, `\p{cased} \p{case-ignorable}* Σ !(\p{case-ignorable}* \p{cased})`.
+    private static func isFinalSigma(at index: Int, in text: [Unicode.Scalar]) -> Bool {
+        let isIgnorable = { (scalar: Unicode.Scalar) in scalar.properties.isCaseIgnorable }
+        let before = text[..<index].last(where: { !isIgnorable($0) })
+        let after = text[(index + 1)...].first(where: { !isIgnorable($0) })
+        return before?.properties.isCased == true && after?.properties.isCased != true
+    }
+}

@@ -47,6 +47,24 @@ public final class Tensor {
         self.pullback = needsGrad ? pullback : nil
     }
 
+    /// Releases a graph that was never differentiated (say, a loss computed only to be
+    /// printed) without recursion: under ARC, freeing a chain of ten thousand tensors one
+    /// inside the other's `deinit` would overflow the stack. Each tensor that only this
+    /// walk still holds hands its inputs over before it goes.
+    deinit {
+        var pending = inputs
+        inputs = []
+        pullback = nil
+        while !pending.isEmpty {
+            var node = pending.removeLast()
+            if isKnownUniquelyReferenced(&node) {
+                pending.append(contentsOf: node.inputs)
+                node.inputs = []
+                node.pullback = nil
+            }
+        }
+    }
+
     public convenience init(zeros shape: [Int], requiresGrad: Bool = false) {
         self.init(shape: shape, data: [Float](repeating: 0, count: shape.reduce(1, *)),
                   requiresGrad: requiresGrad)

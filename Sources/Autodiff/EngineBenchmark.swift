@@ -1,0 +1,89 @@
+/// Speed figures of the engine itself: matrix products, per-op overhead, one LSTM step.
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// One measured figure, printed by `nmt bench` as a line.
+public struct BenchmarkFigure: Sendable, CustomStringConvertible {
+    public var name: String
+    public var value: Double
+    public var unit: String
+    public var description: String {
+        let shown = value >= 100 ? String(Int(value.rounded())) : String(Double(Int(value * 100)) / 100)
+        return "\(name): \(shown) \(unit)"
+    }
+}
+
+/// Seconds on a monotonic clock.
+public func monotonicSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
+/// The shortest of `repeats` timings of `body`, in seconds: the least disturbed run on a
+/// shared machine.
+func fastest(_ repeats: Int, _ body: () -> Void) -> Double {
+    body()  // warm up caches and BLAS threads
+    var best = Double.infinity
+    for _ in 0..<repeats {
+        let start = monotonicSeconds()
+        body()
+        best = min(best, monotonicSeconds() - start)
+    }
+    return best
+}
+
+public enum EngineBenchmark {
+    /// Runs every engine benchmark; each figure is reported as soon as it is measured.
+    public static func run(report: (BenchmarkFigure) -> Void) {
+        var generator = SeededGenerator(seed: 1)
+        func random(_ shape: [Int], grad: Bool = false) -> Tensor {
+            Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in generator.nextUniform() - 0.5 },
+                   requiresGrad: grad)
+        }
+
+        // Matrix products: the engine's op against a bare cblas_sgemm on the same operands.
+        for (m, k, n) in [(512, 512, 512), (2048, 2048, 2048), (64, 1280, 6000)] {
+            let a = random([m, k]), b = random([n, k])
+            let flops = 2.0 * Double(m * k * n)
+            let repeats = m * n * k > 1 << 30 ? 3 : 10
+            let engine = fastest(repeats) { _ = Tensor.matmul(a, b, transposeB: true) }
+            var c = [Float](repeating: 0, count: m * n)
+            let raw = fastest(repeats) { gemm(a.data, transposeA: false, b.data, transposeB: true, &c, m: m, n: n, k: k) }
+            report(BenchmarkFigure(name: "matmul \(m)x\(k)x\(n) engine", value: flops / engine / 1e9, unit: "GFLOP/s"))
+            report(BenchmarkFigure(name: "matmul \(m)x\(k)x\(n) cblas_sgemm", value: flops / raw / 1e9, unit: "GFLOP/s"))
+        }
+
+        // The fixed cost of recording one op and of running its pullback, on 4 floats.
+        let ops = 100_000
+        let w = random([1, 4], grad: true), x = random([1, 4])
+        var y = w
+        let forward = fastest(3) {
+            y = w
+            for _ in 0..<ops { y = y + x }
+        }
+        let backward = fastest(1) {
+            y = w
+            for _ in 0..<ops { y = y + x }
+            y.sum().backward()
+        } - forward
+        report(BenchmarkFigure(name: "recorded op, forward (1x4)", value: forward / Double(ops) * 1e9, unit: "ns"))
+        report(BenchmarkFigure(name: "recorded op, backward (1x4)", value: backward / Double(ops) * 1e9, unit: "ns"))
+
+        // One LSTM step at batch 64, input and hidden 512, forward and backward.
+        let (batch, hidden) = (64, 512)
+        let input = random([batch, hidden]), h = random([batch, hidden]), c = random([batch, hidden])
+        let wIH = random([4 * hidden, hidden], grad: true), wHH = random([4 * hidden, hidden], grad: true)
+        let bias = random([4 * hidden], grad: true)
+        let step = fastest(10) {
+            let gates = Tensor.matmul(input, wIH, transposeB: true) + Tensor.matmul(h, wHH, transposeB: true) + bias
+            let (h2, c2) = Tensor.lstmCell(gates: gates, hidden: h, cell: c)
+            (h2.sum() + c2.sum()).backward()
+        }
+        report(BenchmarkFigure(name: "LSTM step forward+backward (batch 64, hidden 512)", value: step * 1e3, unit: "ms"))
+    }
+}

@@ -39,7 +39,8 @@ public struct Batch: Equatable, Sendable {
         self.indices = indices
         (source, sourceLengths, sourceSteps) = Self.timeMajor(sources.map { $0 + [Vocabulary.eos] })
         (targetInput, _, _) = Self.timeMajor(targets.map { [Vocabulary.bos] + $0 })
-        (targetOutput, targetLengths, targetSteps) = Self.timeMajor(targets.map { $0 + [Vocabulary.eos] })
+        (targetOutput, targetLengths, targetSteps) = Self.timeMajor(
+            targets.map { $0 + [Vocabulary.eos] })
         targetTokens = targetLengths.reduce(0, +)
     }
 
@@ -54,7 +55,9 @@ public struct Batch: Equatable, Sendable {
     }
 
     /// Sequences padded to the longest and interleaved step by step.
-    private static func timeMajor(_ sequences: [[Int]]) -> (ids: [Int], lengths: [Int], steps: Int) {
+    private static func timeMajor(
+        _ sequences: [[Int]]
+    ) -> (ids: [Int], lengths: [Int], steps: Int) {
         let lengths = sequences.map(\.count)
         let steps = lengths.max() ?? 0
         let batchSize = sequences.count

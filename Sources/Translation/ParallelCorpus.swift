@@ -43,7 +43,8 @@ public struct ParallelCorpus: Sendable {
         guard sources.count == targets.count else {
             throw InputError(
                 path: targetPath,
-                "\(targets.count) lines, but \(sourcePath) has \(sources.count); the files must be line-aligned")
+                "\(targets.count) lines, but \(sourcePath) has \(sources.count); "
+                    + "the files must be line-aligned")
         }
         self.sourcePath = sourcePath
         self.targetPath = targetPath
@@ -54,7 +55,8 @@ public struct ParallelCorpus: Sendable {
         }
         self.emptyLinesSkipped = sources.count - pairs.count
         guard !pairs.isEmpty else {
-            throw InputError(path: sourcePath, "no sentence pairs (with \(targetPath)); the corpus is empty")
+            throw InputError(
+                path: sourcePath, "no sentence pairs (with \(targetPath)); the corpus is empty")
         }
     }
 

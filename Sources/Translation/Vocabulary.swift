@@ -44,10 +44,10 @@ public struct Vocabulary: Equatable, Sendable {
         for sentence in sentences {
             for token in sentence { counts[token, default: 0] += 1 }
         }
-        let kept = counts
-            .filter { token, count in
-                count >= minFrequency && Self.isStorable(token) && !Self.specials.contains(token)
-            }
+        let eligible = counts.filter { token, count in
+            count >= minFrequency && Self.isStorable(token) && !Self.specials.contains(token)
+        }
+        let kept = eligible
             .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             .prefix(max(0, maxSize - Self.specials.count))
         self.init(tokens: kept.map(\.key))
@@ -65,7 +65,8 @@ public struct Vocabulary: Equatable, Sendable {
     /// The tokens of `ids`, specials included: removing them is up to the caller.
     public func decode(_ ids: [Int]) -> [String] {
         ids.map { id in
-            precondition(tokens.indices.contains(id), "id \(id) is outside the vocabulary of \(count)")
+            precondition(
+                tokens.indices.contains(id), "id \(id) is outside the vocabulary of \(count)")
             return tokens[id]
         }
     }
@@ -93,7 +94,8 @@ public struct Vocabulary: Equatable, Sendable {
                     + "but the file ends after \(lines.count)")
         }
         for (id, special) in Self.specials.enumerated() where lines[id] != special {
-            throw InputError(path: path, line: id + 1, "expected \(special) (id \(id)), found '\(lines[id])'")
+            throw InputError(
+                path: path, line: id + 1, "expected \(special) (id \(id)), found '\(lines[id])'")
         }
         var firstLine: [String: Int] = [:]
         for (index, token) in lines.enumerated() {
@@ -103,7 +105,8 @@ public struct Vocabulary: Equatable, Sendable {
                 throw InputError(path: path, line: line, "token '\(token)' contains whitespace")
             }
             if let earlier = firstLine[token] {
-                throw InputError(path: path, line: line, "token '\(token)' already on line \(earlier)")
+                throw InputError(
+                    path: path, line: line, "token '\(token)' already on line \(earlier)")
             }
             firstLine[token] = line
         }

@@ -17,7 +17,8 @@ struct BatchingTests {
     }()
 
     @Test func laysOutABatchTimeMajor() {
-        let batch = Batch(sources: [[10, 11, 12], [20]], targets: [[30], [40, 41]], indices: [7, 3])
+        let batch = Batch(
+            sources: [[10, 11, 12], [20]], targets: [[30], [40, 41]], indices: [7, 3])
         let (pad, bos, eos) = (Vocabulary.pad, Vocabulary.bos, Vocabulary.eos)
         #expect(batch.batchSize == 2)
         #expect(batch.sourceSteps == 4)
@@ -37,7 +38,10 @@ struct BatchingTests {
         #expect(batches.map(\.indices) == [[0, 1], [2, 3], [4]])
         #expect(batches[0].source == [5, 6, Vocabulary.eos, 7, Vocabulary.pad, Vocabulary.eos])
         #expect(batches[1].sourceLengths == [4, 2])
-        #expect(batches.allSatisfy { $0.targetSteps == 0 && $0.targetOutput.isEmpty && $0.targetTokens == 0 })
+        #expect(
+            batches.allSatisfy {
+                $0.targetSteps == 0 && $0.targetOutput.isEmpty && $0.targetTokens == 0
+            })
     }
 
     @Test func batchesInOrderFollowTheCorpus() {
@@ -66,8 +70,10 @@ struct BatchingTests {
             let input = (0..<batch.targetSteps).map { batch.targetInput[$0 * b + column] }
             let output = (0..<batch.targetSteps).map { batch.targetOutput[$0 * b + column] }
             let (x, y) = pairs[index]
-            let sourcePadding = [Int](repeating: Vocabulary.pad, count: batch.sourceSteps - x.count - 1)
-            let targetPadding = [Int](repeating: Vocabulary.pad, count: batch.targetSteps - y.count - 1)
+            let sourcePadding = [Int](
+                repeating: Vocabulary.pad, count: batch.sourceSteps - x.count - 1)
+            let targetPadding = [Int](
+                repeating: Vocabulary.pad, count: batch.targetSteps - y.count - 1)
             #expect(source == x + [Vocabulary.eos] + sourcePadding)
             #expect(input == [Vocabulary.bos] + y + targetPadding)
             #expect(output == y + [Vocabulary.eos] + targetPadding)
@@ -114,7 +120,9 @@ struct BatchingTests {
             #expect(batch.batchSize * max(batch.sourceSteps, batch.targetSteps) <= 200)
         }
         let tiny = Batcher(pairs: pairs, batchSize: 8, tokenBudget: 1)
-        #expect(tiny.batchesInOrder().allSatisfy { $0.batchSize == 1 }, "a pair over the budget still gets a batch")
+        #expect(
+            tiny.batchesInOrder().allSatisfy { $0.batchSize == 1 },
+            "a pair over the budget still gets a batch")
     }
 
     @Test func handlesAnEmptyCorpus() {

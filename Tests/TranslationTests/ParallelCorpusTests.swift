@@ -48,7 +48,8 @@ struct ParallelCorpusTests {
         let prefix = try corpus(
             de: "Ja.\nDas ist ein ziemlich langer Satz.\nKurz.\n",
             en: "Yes.\nThat is a rather long sentence.\nA rather short one, really.\n")
-        let corpus = try ParallelCorpus(prefix: prefix).filtered(maxTokens: 4, tokenizer: WordTokenizer())
+        let corpus = try ParallelCorpus(prefix: prefix).filtered(
+            maxTokens: 4, tokenizer: WordTokenizer())
         #expect(corpus.sources == ["Ja."])
         #expect(corpus.longLinesSkipped == 2)
         #expect(corpus.pairs.first?.line == 1)
@@ -66,7 +67,9 @@ struct ParallelCorpusTests {
         for (de, en) in [("", ""), ("\n\n", "x\n\n")] {
             let prefix = try corpus(de: de, en: en)
             let error = #expect(throws: InputError.self) { try ParallelCorpus(prefix: prefix) }
-            #expect(error?.description == "\(prefix).de: no sentence pairs (with \(prefix).en); the corpus is empty")
+            #expect(
+                error?.description
+                    == "\(prefix).de: no sentence pairs (with \(prefix).en); the corpus is empty")
         }
     }
 
@@ -80,7 +83,8 @@ struct ParallelCorpusTests {
     @Test func reportsAFolderInPlaceOfAFile() throws {
         let prefix = try corpus(de: "Eins\n", en: "One\n")
         try FileManager.default.removeItem(atPath: prefix + ".en")
-        try FileManager.default.createDirectory(atPath: prefix + ".en", withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(
+            atPath: prefix + ".en", withIntermediateDirectories: false)
         let error = #expect(throws: InputError.self) { try ParallelCorpus(prefix: prefix) }
         #expect(error?.description == "\(prefix).en: is a folder, not a file")
     }

@@ -43,7 +43,10 @@ struct VocabularyTests {
         let vocabulary = Vocabulary(counting: sentences)
         let ids = vocabulary.encode(["die", "Maus", "schläft"])
         #expect(ids == [5, Vocabulary.unk, 10])
-        #expect(vocabulary.decode(ids + [Vocabulary.eos, Vocabulary.pad]) == ["die", "<unk>", "schläft", "</s>", "<pad>"])
+        #expect(
+            vocabulary.decode(ids + [Vocabulary.eos, Vocabulary.pad]) == [
+                "die", "<unk>", "schläft", "</s>", "<pad>",
+            ])
     }
 
     @Test func writesAndReadsBack() throws {
@@ -57,8 +60,14 @@ struct VocabularyTests {
     }
 
     @Test(arguments: [
-        ("", 1, "a vocabulary starts with the 4 lines <unk> <pad> <s> </s>, but the file ends after 0"),
-        ("<unk>\n<pad>\n<s>\n", 4, "a vocabulary starts with the 4 lines <unk> <pad> <s> </s>, but the file ends after 3"),
+        (
+            "", 1,
+            "a vocabulary starts with the 4 lines <unk> <pad> <s> </s>, but the file ends after 0"
+        ),
+        (
+            "<unk>\n<pad>\n<s>\n", 4,
+            "a vocabulary starts with the 4 lines <unk> <pad> <s> </s>, but the file ends after 3"
+        ),
         ("<unk>\n<pad>\n</s>\n<s>\n", 3, "expected <s> (id 2), found '</s>'"),
         ("<unk>\n<pad>\n<s>\n</s>\nHaus\n\nBaum\n", 6, "empty token"),
         ("<unk>\n<pad>\n<s>\n</s>\nHaus\nBaum Haus\n", 6, "token 'Baum Haus' contains whitespace"),
@@ -80,7 +89,9 @@ struct VocabularyTests {
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let invalid = #expect(throws: InputError.self) { try Vocabulary(contentsOf: path) }
         #expect(invalid?.description == "\(path):6: invalid UTF-8")
-        let missing = #expect(throws: InputError.self) { try Vocabulary(contentsOf: folder.path("none.txt")) }
+        let missing = #expect(throws: InputError.self) {
+            try Vocabulary(contentsOf: folder.path("none.txt"))
+        }
         #expect(missing?.description == "\(folder.path("none.txt")): no such file")
     }
 }

@@ -15,7 +15,10 @@ struct WordTokenizerTests {
         #expect(
             tokenizer.tokenize("Er sagte: „Schick mir eine E-Mail.“")
                 == ["Er", "sagte", ":", "„", "Schick", "mir", "eine", "E-Mail", ".", "“"])
-        #expect(tokenizer.tokenize("Peters Hund, Peter's dog") == ["Peters", "Hund", ",", "Peter's", "dog"])
+        #expect(
+            tokenizer.tokenize("Peters Hund, Peter's dog") == [
+                "Peters", "Hund", ",", "Peter's", "dog",
+            ])
     }
 
     @Test func keepsNumbersWithInternalSeparators() {
@@ -32,11 +35,15 @@ struct WordTokenizerTests {
         #expect(tokenizer.tokenize("«Bonjour»") == ["«", "Bonjour", "»"])
         #expect(tokenizer.tokenize("¿Qué?") == ["¿", "Qué", "?"])
         #expect(tokenizer.tokenize("Warte—nein…") == ["Warte", "—", "nein", "…"])
-        #expect(tokenizer.tokenize("'quoted' don't -dash-") == ["'", "quoted", "'", "don't", "-", "dash", "-"])
+        #expect(
+            tokenizer.tokenize("'quoted' don't -dash-") == [
+                "'", "quoted", "'", "don't", "-", "dash", "-",
+            ])
     }
 
     @Test func keepsEveryCharacterButControls() {
-        #expect(tokenizer.tokenize("Ich 👍🏽 東京 und Москва!") == ["Ich", "👍🏽", "東京", "und", "Москва", "!"])
+        #expect(
+            tokenizer.tokenize("Ich 👍🏽 東京 und Москва!") == ["Ich", "👍🏽", "東京", "und", "Москва", "!"])
         #expect(tokenizer.tokenize("a\u{7}b\tc\r\nd\u{0}") == ["ab", "c", "d"])
         #expect(tokenizer.tokenize("Cafe\u{301} straße") == ["Cafe\u{301}", "straße"])
         #expect(tokenizer.tokenize("  \n ").isEmpty)
@@ -48,9 +55,14 @@ struct WordTokenizerTests {
     }
 
     @Test func detokenizesEnglishPunctuation() {
-        let tokens = ["He", "said", ":", "\"", "Hi", "(", "again", ")", "!", "\"", "50", "%", "of", "[", "us", "]", "…"]
+        let tokens = [
+            "He", "said", ":", "\"", "Hi", "(", "again", ")", "!", "\"", "50", "%", "of", "[", "us",
+            "]", "…",
+        ]
         #expect(tokenizer.detokenize(tokens) == "He said: \"Hi (again)!\" 50% of [us]…")
-        #expect(tokenizer.detokenize(["I", "don't", "know", ";", "do", "you", "?"]) == "I don't know; do you?")
+        #expect(
+            tokenizer.detokenize(["I", "don't", "know", ";", "do", "you", "?"])
+                == "I don't know; do you?")
         #expect(tokenizer.detokenize([]) == "")
     }
 
@@ -62,12 +74,14 @@ struct WordTokenizerTests {
     @Test func capitalizesLowercasedOutput() {
         let lower = WordTokenizer(lowercase: true)
         #expect(lower.capitalize)
-        #expect(lower.detokenize(["\"", "yes", ",", "i", "think", "i'm", "in", "berlin", ".", "\""])
-            == "\"Yes, I think I'm in berlin.\"")
+        #expect(
+            lower.detokenize(["\"", "yes", ",", "i", "think", "i'm", "in", "berlin", ".", "\""])
+                == "\"Yes, I think I'm in berlin.\"")
         #expect(lower.detokenize(["3", "apples", "."]) == "3 apples.")
         // "ß" has no one-letter capital; it stays as it is.
         #expect(lower.detokenize(["ß", "ok"]) == "ß ok")
-        #expect(WordTokenizer(lowercase: true, capitalize: false).detokenize(["i", "am"]) == "i am")
+        #expect(
+            WordTokenizer(lowercase: true, capitalize: false).detokenize(["i", "am"]) == "i am")
     }
 
     @Test(arguments: [
@@ -120,9 +134,14 @@ struct WordTokenizerTests {
                 }
                 let text = String(scalars)
                 let tokens = tokenizer.tokenize(text)
-                #expect(!tokens.contains { $0.isEmpty || $0.unicodeScalars.contains { $0.properties.isWhitespace } })
+                #expect(
+                    !tokens.contains {
+                        $0.isEmpty || $0.unicodeScalars.contains { $0.properties.isWhitespace }
+                    })
                 let again = tokenizer.tokenize(tokenizer.detokenize(tokens))
-                #expect(again == tokens, "text: \(text.unicodeScalars.map { String($0.value, radix: 16) })")
+                #expect(
+                    again == tokens,
+                    "text: \(text.unicodeScalars.map { String($0.value, radix: 16) })")
             }
         }
     }

@@ -4,11 +4,13 @@
 /// needs no language-specific lists and treats „German“, «French» and ¿Spanish? alike.
 ///
 /// A token is either a run of word characters (letters, combining marks, digits) or a
-/// single other character (punctuation, symbol, emoji). Within a run, three separators do
+/// single other character (punctuation, symbol, emoji). Within a run, some separators do
 /// not split a word:
 /// - an apostrophe between word characters: `don't`, `Peter's`, `l'homme`;
 /// - a hyphen between word characters: `E-Mail`, `10-15`;
-/// - `.`, `,` or `:` between digits: `3,50`, `1.000`, `10:30`, `2.5`.
+/// - `.`, `,` or `:` between digits: `3,50`, `1.000`, `10:30`, `2.5`;
+/// - `.` between letters, for abbreviations: `p.m`, `z.B`, `U.S.A` (the final period
+///   stays a token of its own, as it may also end the sentence).
 ///
 /// Whitespace separates tokens, control characters are dropped, and every other
 /// character ends up in exactly one token. Text is handled as grapheme clusters, so an
@@ -97,10 +99,10 @@ public struct WordTokenizer: Sendable {
         if Self.apostrophes.contains(character) || Self.hyphens.contains(character) {
             return isWordCharacter(previous) && isWordCharacter(next)
         }
-        if Self.digitSeparators.contains(character) {
-            return previous.isWholeNumber && next.isWholeNumber
+        if Self.digitSeparators.contains(character) && previous.isWholeNumber && next.isWholeNumber {
+            return true
         }
-        return false
+        return character == "." && previous.isLetter && next.isLetter
     }
 
     private static let apostrophes: Set<Character> = ["'", "\u{2019}"]
@@ -110,24 +112,32 @@ public struct WordTokenizer: Sendable {
     // MARK: Detokenizing
 
     /// English text from tokens: words separated by spaces, except none before closing
-    /// punctuation and none after opening punctuation; straight double quotes alternate
-    /// between opening and closing.
+    /// punctuation and none after opening punctuation. Straight double quotes alternate
+    /// between opening and closing; a straight single quote closes an open one, else
+    /// closes a plural possessive after `s` (`the parents' house`), else opens.
     ///
     /// For any tokens this tokenizer produced, `tokenize(detokenize(tokens)) == tokens`
     /// (when capitalising, that needs `lowercase` too, to undo the capitals).
     public func detokenize(_ tokens: [String]) -> String {
         var text = ""
         var previousOpens = true  // nothing goes before the first token
-        var quoteIsOpen = false
+        var doubleQuoteIsOpen = false
+        var singleQuoteIsOpen = false
+        var previousToken = ""
         var capitalizeNext = capitalize
         for token in tokens {
             var token = token
             var opens = Self.openingPunctuation.contains(token)
             var closes = Self.closingPunctuation.contains(token)
             if token == "\"" {
-                opens = !quoteIsOpen
-                closes = quoteIsOpen
-                quoteIsOpen.toggle()
+                closes = doubleQuoteIsOpen
+                opens = !closes
+                doubleQuoteIsOpen.toggle()
+            }
+            if token == "'" {
+                closes = singleQuoteIsOpen || previousToken.last == "s" || previousToken.last == "S"
+                opens = !closes
+                singleQuoteIsOpen = opens
             }
             if capitalize, let first = token.first, first.isLetter || first.isNumber {
                 if capitalizeNext || isPronounI(token) { token = capitalizingFirstLetter(token) }
@@ -138,6 +148,7 @@ public struct WordTokenizer: Sendable {
             }
             text += token
             previousOpens = opens
+            previousToken = token
         }
         return text
     }

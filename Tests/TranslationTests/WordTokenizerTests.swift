@@ -31,6 +31,15 @@ struct WordTokenizerTests {
         #expect(tokenizer.tokenize("Im Jahr 1990. Dann") == ["Im", "Jahr", "1990", ".", "Dann"])
     }
 
+    @Test func keepsAbbreviationsButNotTheirFinalPeriod() {
+        #expect(tokenizer.tokenize("z.B. um 7 p.m.") == ["z.B", ".", "um", "7", "p.m", "."])
+    }
+
+    @Test func placesSingleQuotesAndPossessives() {
+        #expect(
+            tokenizer.detokenize(["the", "parents", "'", "house", "and", "'", "home", "'", "."])
+                == "the parents' house and 'home'.")    }
+
     @Test func separatesPunctuationFromOtherLanguages() {
         #expect(tokenizer.tokenize("«Bonjour»") == ["«", "Bonjour", "»"])
         #expect(tokenizer.tokenize("¿Qué?") == ["¿", "Qué", "?"])
@@ -107,8 +116,12 @@ struct WordTokenizerTests {
         #expect(tokenizer.detokenize(tokens) == "( \u{301}a")
     }
 
-    @Test func detokenizingUndoesTokenizingOfNormalEnglish() {
-        let text = "The cat's toy (a red ball) rolled away, didn't it? Yes: 2.5 metres!"
+    @Test(arguments: [
+        "The cat's toy (a red ball) rolled away, didn't it? Yes: 2.5 metres!",
+        "We always go to my parents' for Christmas at 6 p.m. on the 24th.",
+        "She said \"no\" [twice]; 30% agreed, e.g. Anna's friends' friends.",
+    ])
+    func detokenizingUndoesTokenizingOfNormalEnglish(text: String) {
         #expect(tokenizer.detokenize(tokenizer.tokenize(text)) == text)
     }
 

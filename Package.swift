@@ -28,7 +28,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"]),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
-        .testTarget(name: "TranslationTests", dependencies: ["Translation"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], exclude: ["Fixtures"]),
+        .testTarget(name: "TranslationTests", dependencies: ["Translation"], exclude: ["Fixtures"]),
     ]
 )

@@ -9,7 +9,7 @@ import Darwin
 /// Training must be repeatable: initial weights, dropout masks and the data order all
 /// come from generators seeded from `--seed`, and their state is saved in a checkpoint so
 /// that a resumed run draws exactly the numbers an uninterrupted one would have.
-public struct SeededGenerator: RandomNumberGenerator, Codable, Sendable {
+public struct SeededGenerator: RandomNumberGenerator, Codable, Equatable, Sendable {
     public private(set) var state: [UInt64]
 
     public init(seed: UInt64) {

@@ -14,8 +14,9 @@ public final class Tensor {
     public var data: [Float]
     /// The gradient of the last `backward()` root with respect to this tensor, once one exists.
     public var grad: [Float]?
-    /// Whether gradients flow to (and through) this tensor.
-    public let requiresGrad: Bool
+    /// Whether gradients flow to (and through) this tensor. Switching it off on a model's
+    /// parameters makes decoding build no graph at all.
+    public var requiresGrad: Bool
     let id: Int
     /// The tensors this one was computed from.
     var inputs: [Tensor]

@@ -1,0 +1,66 @@
+/// The Adam optimiser (Kingma and Ba, 2015).
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Keeps running averages of each parameter's gradient (m) and squared gradient (v) and
+/// steps by m̂ / (√v̂ + ε), where the hats undo the averages' bias towards their zero
+/// start. Every parameter thus moves at a scale set by the learning rate, whatever the
+/// scale of its gradient.
+public struct Adam {
+    public var learningRate: Float
+    public let beta1: Float, beta2: Float, epsilon: Float
+    /// Steps taken so far.
+    public private(set) var step = 0
+    /// The moments, one array per parameter, in the order of `parameters`.
+    public private(set) var firstMoments: [[Float]]
+    public private(set) var secondMoments: [[Float]]
+    public let parameters: [Tensor]
+
+    public init(parameters: [Tensor], learningRate: Float,
+                beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        firstMoments = parameters.map { [Float](repeating: 0, count: $0.count) }
+        secondMoments = firstMoments
+    }
+
+    /// Updates every parameter from its gradient (a parameter without one is left alone),
+    /// then clears the gradients.
+    public mutating func update() {
+        step += 1
+        let correction1 = 1 - powf(beta1, Float(step))
+        let correction2 = 1 - powf(beta2, Float(step))
+        let rate = learningRate / correction1
+        for (k, p) in parameters.enumerated() {
+            guard let g = p.grad else { continue }
+            firstMoments[k].withUnsafeMutableBufferPointer { m in
+                secondMoments[k].withUnsafeMutableBufferPointer { v in
+                    p.data.withUnsafeMutableBufferPointer { x in
+                        for i in 0..<x.count {
+                            m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+                            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                            x[i] -= rate * m[i] / ((v[i] / correction2).squareRoot() + epsilon)
+                        }
+                    }
+                }
+            }
+            p.zeroGrad()
+        }
+    }
+
+    /// Restores the state saved from an optimiser over the same parameters.
+    public mutating func restore(step: Int, firstMoments: [[Float]], secondMoments: [[Float]]) {
+        precondition(firstMoments.map(\.count) == parameters.map(\.count)
+                     && secondMoments.map(\.count) == parameters.map(\.count), "Adam.restore: sizes differ")
+        self.step = step
+        self.firstMoments = firstMoments
+        self.secondMoments = secondMoments
+    }
+}

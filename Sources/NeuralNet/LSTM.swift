@@ -1,0 +1,88 @@
+/// Long short-term memory (Hochreiter and Schmidhuber, 1997) over whole sequences.
+
+/// One LSTM layer in one direction, with PyTorch's parameters and gate order (i, f, g, o).
+public struct LSTM: Layer {
+    public let hiddenSize: Int
+    /// [4H, in] and [4H, H].
+    public let weightIH: Tensor, weightHH: Tensor
+    /// [4H] each; PyTorch keeps two biases, which are only ever added together.
+    public let biasIH: Tensor, biasHH: Tensor
+
+    public init(inputSize: Int, hiddenSize: Int, generator: inout SeededGenerator) {
+        let bound = 1 / Float(hiddenSize).squareRoot()
+        self.hiddenSize = hiddenSize
+        weightIH = .uniform([4 * hiddenSize, inputSize], bound: bound, generator: &generator)
+        weightHH = .uniform([4 * hiddenSize, hiddenSize], bound: bound, generator: &generator)
+        biasIH = .uniform([4 * hiddenSize], bound: bound, generator: &generator)
+        biasHH = .uniform([4 * hiddenSize], bound: bound, generator: &generator)
+    }
+
+    /// The input's share of the gates, `W_ih x + b_ih`, for any number of rows at once.
+    public func projectInput(_ x: Tensor) -> Tensor {
+        Tensor.matmul(x, weightIH, transposeB: true) + biasIH
+    }
+
+    /// One step from the input's share of the gates, `W_ih x + b_ih` (computed elsewhere,
+    /// often for all steps at once): adds `W_hh h + b_hh` and applies the fused cell.
+    public func step(inputGates: Tensor, hidden: Tensor, cell: Tensor,
+                     active: [Bool]? = nil) -> (hidden: Tensor, cell: Tensor) {
+        let gates = inputGates + Tensor.matmul(hidden, weightHH, transposeB: true) + biasHH
+        return Tensor.lstmCell(gates: gates, hidden: hidden, cell: cell, active: active)
+    }
+
+    /// Runs over time-major `inputs` [T, B, in] of sequences with the given lengths, from
+    /// the first step to the last, or from the last to the first when `reversed`.
+    ///
+    /// The input projection `W_ih x_t + b_ih` of every step is one GEMM over all T·B rows;
+    /// only `W_hh h` has to wait for the previous step. A sequence shorter than T keeps its
+    /// state over the padding: in the forward direction its final state is the one at its
+    /// last word, and in reverse it starts, from zero, at its last word.
+    ///
+    /// Returns the states at every step [T, B, H] and the final state [B, H].
+    public func callAsFunction(_ inputs: Tensor, lengths: [Int], reversed: Bool = false)
+        -> (outputs: Tensor, final: Tensor) {
+        let (steps, batch) = (inputs.shape[0], inputs.shape[1])
+        precondition(lengths.count == batch, "LSTM: \(lengths.count) lengths for batch \(batch)")
+        let inputGates = projectInput(inputs)
+        var hidden = Tensor(zeros: [batch, hiddenSize])
+        var cell = Tensor(zeros: [batch, hiddenSize])
+        var outputs = [Tensor?](repeating: nil, count: steps)
+        for t in reversed ? Array((0..<steps).reversed()) : Array(0..<steps) {
+            let active = lengths.map { t < $0 }
+            (hidden, cell) = step(inputGates: inputGates[t..<(t + 1)].reshaped([batch, 4 * hiddenSize]),
+                                  hidden: hidden, cell: cell, active: active)
+            outputs[t] = hidden
+        }
+        return (Tensor.stack(outputs.map { $0! }), hidden)
+    }
+
+    public var namedParameters: [(name: String, tensor: Tensor)] {
+        [("weight_ih", weightIH), ("weight_hh", weightHH), ("bias_ih", biasIH), ("bias_hh", biasHH)]
+    }
+}
+
+/// Two LSTMs over the same sequence, one reading it forwards and one backwards, whose
+/// states are concatenated: h_j = [→h_j ; ←h_j] sees the whole sentence from position j.
+public struct BidirectionalLSTM: Layer {
+    public let forward: LSTM, backward: LSTM
+
+    public init(inputSize: Int, hiddenSize: Int, generator: inout SeededGenerator) {
+        forward = LSTM(inputSize: inputSize, hiddenSize: hiddenSize, generator: &generator)
+        backward = LSTM(inputSize: inputSize, hiddenSize: hiddenSize, generator: &generator)
+    }
+
+    /// Returns the states [T, B, 2H], and →h_n (the forward direction's state at the
+    /// last word) and ←h_1 (the backward direction's state at the first), each [B, H].
+    public func callAsFunction(_ inputs: Tensor, lengths: [Int])
+        -> (outputs: Tensor, lastForward: Tensor, firstBackward: Tensor) {
+        let f = forward(inputs, lengths: lengths)
+        let b = backward(inputs, lengths: lengths, reversed: true)
+        return (Tensor.concat([f.outputs, b.outputs]), f.final, b.final)
+    }
+
+    /// PyTorch's names for layer 0 of `nn.LSTM(bidirectional=True)`.
+    public var namedParameters: [(name: String, tensor: Tensor)] {
+        forward.namedParameters.map { ($0.name + "_l0", $0.tensor) }
+            + backward.namedParameters.map { ($0.name + "_l0_reverse", $0.tensor) }
+    }
+}

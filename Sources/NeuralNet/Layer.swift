@@ -1,0 +1,36 @@
+/// What every layer shares: named parameters, and initial values drawn from a seed.
+
+/// A part of a model that owns trainable tensors. Names are the checkpoint's tensor
+/// names (PyTorch's, so that a checkpoint loads in either).
+public protocol Layer {
+    /// Every trainable tensor, with its name relative to the layer.
+    var namedParameters: [(name: String, tensor: Tensor)] { get }
+}
+
+extension Layer {
+    public var parameters: [Tensor] { namedParameters.map(\.tensor) }
+
+    /// The parameters with names prefixed by `prefix` and a dot.
+    public func namedParameters(prefix: String) -> [(name: String, tensor: Tensor)] {
+        namedParameters.map { (prefix + "." + $0.name, $0.tensor) }
+    }
+
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+}
+
+extension Tensor {
+    /// A trainable tensor with values uniform in [−bound, bound): PyTorch's initialisation
+    /// of linear and recurrent layers uses bound = 1/√fan_in.
+    public static func uniform(_ shape: [Int], bound: Float, generator: inout SeededGenerator) -> Tensor {
+        let n = shape.reduce(1, *)
+        return Tensor(shape: shape, data: (0..<n).map { _ in (generator.nextUniform() * 2 - 1) * bound },
+                      requiresGrad: true)
+    }
+
+    /// A trainable tensor with values from N(0, σ²).
+    public static func normal(_ shape: [Int], standardDeviation: Float, generator: inout SeededGenerator) -> Tensor {
+        let n = shape.reduce(1, *)
+        return Tensor(shape: shape, data: (0..<n).map { _ in generator.nextNormal() * standardDeviation },
+                      requiresGrad: true)
+    }
+}

@@ -1,0 +1,23 @@
+/// The affine layer y = W x + b.
+
+public struct Linear: Layer {
+    /// [out, in], as PyTorch stores it.
+    public let weight: Tensor
+    public let bias: Tensor?
+
+    public init(inputSize: Int, outputSize: Int, bias: Bool = true, generator: inout SeededGenerator) {
+        let bound = 1 / Float(inputSize).squareRoot()
+        weight = .uniform([outputSize, inputSize], bound: bound, generator: &generator)
+        self.bias = bias ? .uniform([outputSize], bound: bound, generator: &generator) : nil
+    }
+
+    /// x is [..., in]; the result [..., out]. One GEMM for all rows, however many.
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let y = Tensor.matmul(x, weight, transposeB: true)
+        return bias.map { y + $0 } ?? y
+    }
+
+    public var namedParameters: [(name: String, tensor: Tensor)] {
+        [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+    }
+}

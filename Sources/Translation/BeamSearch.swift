@@ -1,0 +1,114 @@
+/// Beam search: keep the K best partial translations at every step.
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+extension EncodedSource {
+    /// The same sentences with each one repeated `times` times in a row (sentence b's
+    /// copies at rows b·times ..< (b+1)·times), so that K hypotheses decode as one batch.
+    func repeated(_ times: Int) -> EncodedSource {
+        let rows = (0..<batchSize).flatMap { [Int](repeating: $0, count: times) }
+        func copy(_ x: Tensor) -> Tensor {
+            let perSentence = x.count / batchSize
+            let shape = [batchSize * times] + x.shape.dropFirst()
+            return Tensor.gather(x.reshaped([batchSize, perSentence]), rows: rows).reshaped(shape)
+        }
+        return EncodedSource(
+            batchSize: batchSize * times, length: length, states: copy(states),
+            keys: keys.map { copy($0.reshaped([batchSize, length, $0.columns])).reshaped([batchSize * times * length, $0.columns]) },
+            mask: rows.flatMap { mask[($0 * length)..<(($0 + 1) * length)] },
+            summary: copy(summary), initialState: copy(initialState))
+    }
+}
+
+extension Seq2Seq {
+    /// Translates a batch with a beam of `beamSize` hypotheses per sentence.
+    ///
+    /// At each step every live hypothesis is extended by every word; of these the
+    /// `beamSize` most probable stay in the beam, and those ending in `</s>` are set aside
+    /// as finished. A sentence is done when it has `beamSize` finished hypotheses, or at its
+    /// length limit, where `</s>` is the only word left. The winner has the highest
+    /// log-probability divided by length^alpha (tokens and `</s>`): without that division
+    /// short translations would win simply for having fewer factors below one.
+    ///
+    /// With a beam of one this is exactly greedy search.
+    public func beamSearch(_ batch: Batch, beamSize k: Int, alpha: Float = 1,
+                           limit: LengthLimit = LengthLimit()) -> [Hypothesis] {
+        precondition(k >= 1, "beamSearch: beam size must be at least 1")
+        let b = batch.batchSize
+        var noDropout: SeededGenerator? = nil
+        let source = encode(source: batch.source, lengths: batch.sourceLengths, dropout: &noDropout).repeated(k)
+        var state = initialDecoderState(source)
+        let empty = Hypothesis(tokens: [], alignment: [], logProbability: 0)
+        // Row b·k + j holds hypothesis j of sentence b; at first only j = 0 is alive.
+        var beams = [Hypothesis](repeating: empty, count: b * k)
+        var alive = (0..<(b * k)).map { $0 % k == 0 }
+        var finished = [[Hypothesis]](repeating: [], count: b)
+        var done = [Bool](repeating: false, count: b)
+        var previous = [Int](repeating: Vocabulary.bos, count: b * k)
+        let caps = batch.sourceLengths.map { limit.maxTokens(sourceLength: $0 - 1) }
+
+        func normalized(_ h: Hypothesis) -> Float {
+            h.logProbability / powf(Float(h.tokens.count + 1), alpha)
+        }
+
+        for t in 0...(caps.max() ?? 0) {
+            let embedded = targetEmbedding(previous)
+            let step = decodeStep(previousEmbedding: embedded, state: state, source: source)
+            let logProbabilities = logSoftmaxRows(logits(states: step.state.hidden, contexts: step.context,
+                                                         previousEmbeddings: embedded, dropout: &noDropout))
+            let v = targetVocabularySize
+            var parents = Array(0..<(b * k))
+            var nextBeams = beams
+            var nextAlive = [Bool](repeating: false, count: b * k)
+            for s in 0..<b where !done[s] {
+                // The best extensions of this sentence's live hypotheses: at most k that
+                // end in `</s>` and k that do not are ever needed.
+                var candidates: [(score: Float, row: Int, word: Int)] = []
+                for row in (s * k)..<((s + 1) * k) where alive[row] {
+                    let words = t < caps[s] ? Array(0..<v) : [Vocabulary.eos]
+                    for w in words {
+                        candidates.append((beams[row].logProbability + logProbabilities[row * v + w], row, w))
+                    }
+                }
+                candidates.sort { $0.score != $1.score ? $0.score > $1.score : ($0.row, $0.word) < ($1.row, $1.word) }
+                var slot = s * k
+                for candidate in candidates {
+                    if slot == (s + 1) * k || finished[s].count == k { break }
+                    var h = beams[candidate.row]
+                    h.logProbability = candidate.score
+                    if let weights = step.weights {
+                        let n = source.length, len = batch.sourceLengths[s]
+                        h.alignment.append(Array(weights.data[(candidate.row * n)..<(candidate.row * n + len)]))
+                    }
+                    if candidate.word == Vocabulary.eos {
+                        finished[s].append(h)
+                    } else {
+                        h.tokens.append(candidate.word)
+                        nextBeams[slot] = h
+                        nextAlive[slot] = true
+                        parents[slot] = candidate.row
+                        previous[slot] = candidate.word
+                        slot += 1
+                    }
+                }
+                if finished[s].count >= k || !nextAlive[(s * k)..<((s + 1) * k)].contains(true) { done[s] = true }
+            }
+            if !done.contains(false) { break }
+            beams = nextBeams
+            alive = nextAlive
+            state = DecoderState(hidden: Tensor.gather(step.state.hidden, rows: parents),
+                                 cell: Tensor.gather(step.state.cell, rows: parents))
+        }
+        return (0..<b).map { s in
+            let pool = finished[s].isEmpty ? (0..<k).map { beams[s * k + $0] } : finished[s]
+            return pool.enumerated().max { a, c in
+                normalized(a.element) != normalized(c.element)
+                    ? normalized(a.element) < normalized(c.element) : a.offset > c.offset
+            }!.element
+        }
+    }
+}

@@ -1,0 +1,111 @@
+/// A checkpoint folder: configuration, vocabularies and weights, self-contained.
+import Foundation
+
+/// The files of a checkpoint folder, as DESIGN.md lays them out.
+public struct Checkpoint: Sendable {
+    public let folder: String
+
+    public init(folder: String) { self.folder = folder }
+
+    public var configPath: String { path("config.json") }
+    public var sourceVocabularyPath: String { path("vocab.src.txt") }
+    public var targetVocabularyPath: String { path("vocab.tgt.txt") }
+    public var bestWeightsPath: String { path("best.safetensors") }
+    public var lastWeightsPath: String { path("last.safetensors") }
+    public var optimizerPath: String { path("last.optim.safetensors") }
+    public var trainerStatePath: String { path("trainer.json") }
+    public var logPath: String { path("log.jsonl") }
+    public var reportPath: String { path("report.md") }
+
+    public func path(_ file: String) -> String { (folder as NSString).appendingPathComponent(file) }
+
+    /// Metadata stored in every weights file, so that a file separated from its folder
+    /// still says what it is.
+    static var weightsMetadata: [String: String] {
+        ["format": "swift-nmt", "format_version": String(Configuration.currentFormatVersion)]
+    }
+
+    // MARK: Writing
+
+    /// Writes the configuration and vocabularies, creating the folder if needed.
+    public func writeDescription(_ config: Configuration, source: Vocabulary, target: Vocabulary) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw InputError(path: folder, "cannot create the checkpoint folder: \(error.localizedDescription)")
+        }
+        try AtomicFile.write(try Self.json(config) + "\n", to: configPath)
+        try source.write(to: sourceVocabularyPath)
+        try target.write(to: targetVocabularyPath)
+    }
+
+    public func writeWeights(_ model: Seq2Seq, to path: String) throws {
+        try SafeTensors.write(model.weights(), metadata: Self.weightsMetadata, to: path)
+    }
+
+    /// JSON with sorted keys, readable and stable from save to save.
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    // MARK: Reading
+
+    /// Reads config.json, refusing another format version.
+    public func readConfiguration() throws(InputError) -> Configuration {
+        let text = try readLines(atPath: configPath).joined(separator: "\n")
+        return try Configuration.parse(text, path: configPath)
+    }
+
+    /// Loads the model saved in `weightsFile` (best.safetensors unless told otherwise),
+    /// checking it against the configuration and vocabularies saved beside it.
+    public func loadModel(weightsFile: String = "best.safetensors")
+        throws -> (model: Seq2Seq, config: Configuration, source: Vocabulary, target: Vocabulary) {
+        guard FileManager.default.fileExists(atPath: folder) else {
+            throw InputError(path: folder, "no such checkpoint folder")
+        }
+        let config = try readConfiguration()
+        let source = try Vocabulary(contentsOf: sourceVocabularyPath)
+        let target = try Vocabulary(contentsOf: targetVocabularyPath)
+        var generator = SeededGenerator(seed: 0)
+        let model = Seq2Seq(config: config.model, sourceVocabularySize: source.count,
+                            targetVocabularySize: target.count, generator: &generator)
+        let weightsPath = path(weightsFile)
+        let (arrays, metadata) = try SafeTensors.read(weightsPath)
+        if let version = metadata["format_version"], version != String(Configuration.currentFormatVersion) {
+            throw InputError(path: weightsPath, "format version \(version), this nmt reads version \(Configuration.currentFormatVersion)")
+        }
+        try checkVocabularies(arrays, source: source, target: target, weightsPath: weightsPath)
+        try model.load(arrays, from: weightsPath)
+        model.trackGradients(false)
+        return (model, config, source, target)
+    }
+
+    /// A vocabulary that does not match the embeddings is the likeliest mix-up (files
+    /// copied between folders), so it gets its own message.
+    private func checkVocabularies(_ arrays: [NamedArray], source: Vocabulary, target: Vocabulary,
+                                   weightsPath: String) throws(InputError) {
+        for (name, vocabulary, file) in [("encoder.embedding.weight", source, sourceVocabularyPath),
+                                         ("decoder.embedding.weight", target, targetVocabularyPath)] {
+            if let rows = arrays.first(where: { $0.name == name })?.shape.first, rows != vocabulary.count {
+                throw InputError(path: file, "vocabulary has \(vocabulary.count) entries but \(weightsPath) was trained with \(rows)")
+            }
+        }
+    }
+
+    /// The most recently modified checkpoint folder under `root` (one with a config.json).
+    public static func mostRecent(under root: String = "checkpoints") -> String? {
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: root) else { return nil }
+        let folders = names.map { (root as NSString).appendingPathComponent($0) }
+            .filter { manager.fileExists(atPath: ($0 as NSString).appendingPathComponent("config.json")) }
+        func modified(_ folder: String) -> Date {
+            let file = (folder as NSString).appendingPathComponent("config.json")
+            let weights = (folder as NSString).appendingPathComponent("last.safetensors")
+            let attributes = (try? manager.attributesOfItem(atPath: weights)) ?? (try? manager.attributesOfItem(atPath: file))
+            return attributes?[.modificationDate] as? Date ?? .distantPast
+        }
+        return folders.max { modified($0) < modified($1) }
+    }
+}

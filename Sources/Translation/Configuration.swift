@@ -1,0 +1,63 @@
+/// Every setting of a model and of its training, as saved in a checkpoint's config.json.
+
+/// The model's sizes (DESIGN.md's E, H, D, A) and regularisation.
+public struct ModelConfig: Codable, Equatable, Sendable {
+    /// Additive attention, or none: the RNNencdec baseline with a fixed context.
+    public enum Attention: String, Codable, Sendable, CaseIterable { case additive, none }
+
+    public var embeddingSize = 128
+    /// Per direction: encoder states are twice this size.
+    public var encoderHiddenSize = 128
+    public var decoderHiddenSize = 256
+    public var attentionSize = 128
+    public var attention = Attention.additive
+    public var dropout: Float = 0.3
+
+    public init() {}
+}
+
+/// How training runs.
+public struct TrainingConfig: Codable, Equatable, Sendable {
+    public var seed: UInt64 = 1
+    public var batchSize = 32
+    public var learningRate: Float = 0.002
+    /// The global gradient norm is clipped to this.
+    public var clipNorm: Float = 1
+    public var maxEpochs = 40
+    /// Validate (greedy BLEU on the validation set) every this many steps; 0 means once
+    /// per epoch.
+    public var validateEvery = 0
+    /// Halve the learning rate after this many validations without a better BLEU …
+    public var decayPatience = 2
+    public var decayFactor: Float = 0.5
+    /// … and stop after this many.
+    public var patience = 5
+    /// Sentences longer than this many tokens are left out of training.
+    public var maxLength = 50
+    public var threads = 2
+
+    public init() {}
+}
+
+/// How text becomes tokens and ids.
+public struct VocabularyConfig: Codable, Equatable, Sendable {
+    public var lowercase = false
+    public var minFrequency = 1
+    public var maxSize = 20_000
+
+    public init() {}
+}
+
+/// The whole of config.json.
+public struct Configuration: Codable, Equatable, Sendable {
+    /// Bumped whenever the checkpoint layout or the meaning of a setting changes; a
+    /// checkpoint from another version is refused rather than misread.
+    public static let currentFormatVersion = 1
+
+    public var formatVersion = Configuration.currentFormatVersion
+    public var model = ModelConfig()
+    public var training = TrainingConfig()
+    public var vocabulary = VocabularyConfig()
+
+    public init() {}
+}

@@ -1,0 +1,88 @@
+/// Greedy decoding: at every step, the single most probable next word.
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// A translation produced by a search, with what the model looked at to produce it.
+public struct Hypothesis: Sendable {
+    /// Target ids, without `<s>` and `</s>`.
+    public var tokens: [Int]
+    /// For every output step (each token, then `</s>` if it was reached), the attention
+    /// weights over the source positions (its tokens and `</s>`). Empty for the baseline.
+    public var alignment: [[Float]]
+    /// The sum of the log-probabilities of the chosen words, `</s>` included.
+    public var logProbability: Float
+}
+
+/// How long a translation may grow: a multiple of the source length plus a constant, so
+/// that a model that never says `</s>` still stops.
+public struct LengthLimit: Sendable {
+    public var ratio: Float = 2
+    public var extra = 10
+
+    public init(ratio: Float = 2, extra: Int = 10) {
+        self.ratio = ratio
+        self.extra = extra
+    }
+
+    /// The largest number of tokens (excluding `</s>`) for a source of `length` tokens.
+    public func maxTokens(sourceLength length: Int) -> Int { Int(ratio * Float(length)) + extra }
+}
+
+extension Seq2Seq {
+    /// Translates a batch of sentences greedily. Each hypothesis stops at its own `</s>`
+    /// or length limit; the batch stops when all have.
+    public func greedySearch(_ batch: Batch, limit: LengthLimit = LengthLimit()) -> [Hypothesis] {
+        let b = batch.batchSize
+        var noDropout: SeededGenerator? = nil
+        let source = encode(source: batch.source, lengths: batch.sourceLengths, dropout: &noDropout)
+        var state = initialDecoderState(source)
+        var hypotheses = [Hypothesis](repeating: Hypothesis(tokens: [], alignment: [], logProbability: 0), count: b)
+        var finished = [Bool](repeating: false, count: b)
+        var previous = [Int](repeating: Vocabulary.bos, count: b)
+        let caps = batch.sourceLengths.map { limit.maxTokens(sourceLength: $0 - 1) }
+
+        for t in 0...(caps.max() ?? 0) {
+            let embedded = targetEmbedding(previous)
+            let step = decodeStep(previousEmbedding: embedded, state: state, source: source)
+            state = step.state
+            let logits = logits(states: state.hidden, contexts: step.context,
+                                previousEmbeddings: embedded, dropout: &noDropout)
+            let logProbabilities = logSoftmaxRows(logits)
+            let v = logits.columns
+            for i in 0..<b where !finished[i] {
+                // The most probable word (the lowest id among equals); at the length
+                // limit only `</s>` remains.
+                var best = t < caps[i] ? 0 : Vocabulary.eos
+                if t < caps[i] {
+                    for c in 1..<v where logProbabilities[i * v + c] > logProbabilities[i * v + best] { best = c }
+                }
+                hypotheses[i].logProbability += logProbabilities[i * v + best]
+                if let weights = step.weights {
+                    let n = source.length
+                    hypotheses[i].alignment.append(Array(weights.data[(i * n)..<(i * n + batch.sourceLengths[i])]))
+                }
+                if best == Vocabulary.eos { finished[i] = true } else { hypotheses[i].tokens.append(best) }
+                previous[i] = best
+            }
+            if !finished.contains(false) { break }
+        }
+        return hypotheses
+    }
+}
+
+/// log softmax of each row of a [rows, V] tensor's values, outside any graph.
+func logSoftmaxRows(_ x: Tensor) -> [Float] {
+    let v = x.columns
+    var out = x.data
+    for r in 0..<x.rows {
+        let row = out[(r * v)..<((r + 1) * v)]
+        let largest = row.max() ?? 0
+        let logTotal = largest + logf(row.reduce(0) { $0 + expf($1 - largest) })
+        for c in 0..<v { out[r * v + c] -= logTotal }
+    }
+    return out
+}

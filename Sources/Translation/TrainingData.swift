@@ -1,0 +1,29 @@
+/// A corpus made ready for training: tokenized, filtered, with vocabularies and ids.
+
+public struct TrainingData {
+    public let corpus: ParallelCorpus
+    public let source: Vocabulary
+    public let target: Vocabulary
+    /// Each pair as ids, without specials.
+    public let pairs: [(source: [Int], target: [Int])]
+
+    /// Tokenizes `corpus` and leaves out pairs longer than `maxLength` tokens on either
+    /// side. The vocabularies are counted from it unless given (as when resuming, or for
+    /// validation data, which must use the training vocabularies).
+    public init(corpus: ParallelCorpus, tokenizer: WordTokenizer, maxLength: Int? = nil,
+                vocabularies: (source: Vocabulary, target: Vocabulary)? = nil,
+                config: VocabularyConfig = VocabularyConfig()) {
+        let kept = maxLength.map { corpus.filtered(maxTokens: $0, tokenizer: tokenizer) } ?? corpus
+        let sources = kept.sources.map(tokenizer.tokenize)
+        let targets = kept.targets.map(tokenizer.tokenize)
+        self.corpus = kept
+        self.source = vocabularies?.source
+            ?? Vocabulary(counting: sources, minFrequency: config.minFrequency, maxSize: config.maxSize)
+        self.target = vocabularies?.target
+            ?? Vocabulary(counting: targets, minFrequency: config.minFrequency, maxSize: config.maxSize)
+        pairs = zip(sources, targets).map { [source, target] in (source.encode($0), target.encode($1)) }
+    }
+
+    /// Target tokens per epoch, `</s>` included: what tokens/s counts.
+    public var targetTokens: Int { pairs.reduce(0) { $0 + $1.target.count + 1 } }
+}

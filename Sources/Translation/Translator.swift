@@ -1,0 +1,60 @@
+/// From sentences to translations: tokenize, encode, search, decode, detokenize.
+
+/// One translated sentence, with what is needed to draw its alignment.
+public struct Translation: Sendable {
+    public var text: String
+    public var sourceTokens: [String]
+    /// The output tokens, without `</s>`.
+    public var tokens: [String]
+    /// Rows: output steps (tokens, then `</s>` if produced); columns: source tokens and `</s>`.
+    public var alignment: [[Float]]
+    public var logProbability: Float
+}
+
+/// A trained model with the vocabularies and tokenizer it was trained with.
+public struct Translator {
+    public let model: Seq2Seq
+    public let source: Vocabulary
+    public let target: Vocabulary
+    public let tokenizer: WordTokenizer
+
+    public init(model: Seq2Seq, source: Vocabulary, target: Vocabulary, lowercase: Bool) {
+        self.model = model
+        self.source = source
+        self.target = target
+        self.tokenizer = WordTokenizer(lowercase: lowercase)
+    }
+
+    /// Loads the translator saved in a checkpoint folder.
+    public init(checkpoint: Checkpoint, weightsFile: String = "best.safetensors") throws {
+        let loaded = try checkpoint.loadModel(weightsFile: weightsFile)
+        self.init(model: loaded.model, source: loaded.source, target: loaded.target,
+                  lowercase: loaded.config.vocabulary.lowercase)
+    }
+
+    /// Translates `sentences` in batches, keeping their order; an empty (or all-blank)
+    /// sentence translates to an empty one.
+    public func translate(_ sentences: [String], beam: Int = 1, alpha: Float = 1,
+                          limit: LengthLimit = LengthLimit(), batchSize: Int = 64) -> [Translation] {
+        let tokenized = sentences.map(tokenizer.tokenize)
+        var results = tokenized.map {
+            Translation(text: "", sourceTokens: $0, tokens: [], alignment: [], logProbability: 0)
+        }
+        let nonEmpty = tokenized.indices.filter { !tokenized[$0].isEmpty }
+        let encoded = nonEmpty.map { source.encode(tokenized[$0]) }
+        for batch in Batcher.decodingBatches(sources: encoded, batchSize: batchSize) {
+            let hypotheses = beam <= 1
+                ? model.greedySearch(batch, limit: limit)
+                : model.beamSearch(batch, beamSize: beam, alpha: alpha, limit: limit)
+            for (hypothesis, index) in zip(hypotheses, batch.indices) {
+                let tokens = target.decode(hypothesis.tokens)
+                let i = nonEmpty[index]
+                results[i].tokens = tokens
+                results[i].text = tokenizer.detokenize(tokens)
+                results[i].alignment = hypothesis.alignment
+                results[i].logProbability = hypothesis.logProbability
+            }
+        }
+        return results
+    }
+}

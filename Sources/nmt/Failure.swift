@@ -1,0 +1,23 @@
+/// Turning an error into one line on standard error and a failing exit status.
+import ArgumentParser
+import Foundation
+
+/// Runs `body`; any error it throws is printed as `error: <description>` (one line that
+/// names the file and line where the error knows them) and becomes exit status 1, instead
+/// of a stack trace or the argument parser's usage text.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode.failure
+    }
+}
+
+/// Writes a line to standard error (progress and notes, so that standard output holds
+/// only results).
+func note(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

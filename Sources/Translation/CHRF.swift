@@ -70,6 +70,7 @@ public struct CHRFStatistics: Equatable, Sendable {
     /// How often each run of `n` consecutive code points occurs in `text`.
     private static func ngramCounts(_ text: [Unicode.Scalar], order n: Int) -> [ArraySlice<Unicode.Scalar>: Int] {
         var counts: [ArraySlice<Unicode.Scalar>: Int] = [:]
+        counts.reserveCapacity(text.count)
         if text.count >= n {
             for start in 0...(text.count - n) {
                 counts[text[start..<(start + n)], default: 0] += 1

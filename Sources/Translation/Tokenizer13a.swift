@@ -20,13 +20,22 @@ public struct Tokenizer13a: Sendable {
 
     /// The tokens of `line` joined by single spaces, as sacreBLEU's `Tokenizer13a()(line)`.
     public func tokenize(_ line: String) -> String {
+        var result = String.UnicodeScalarView()
+        for (i, token) in tokens(line).enumerated() {
+            if i > 0 { result.append(" ") }
+            result.append(contentsOf: token)
+        }
+        return String(result)
+    }
+
+    /// The tokens of `line`, each a run of code points.
+    public func tokens(_ line: String) -> [ArraySlice<Unicode.Scalar>] {
         var scalars = mtevalCleanUp(Array(line.unicodeScalars))
-        scalars = [" "] + scalars + [" "]
-        scalars = isolateSymbols(scalars)
+        scalars = isolateSymbols([" "] + scalars + [" "])
         scalars = splitPeriodAndCommaAfterNonDigit(scalars)
         scalars = splitPeriodAndCommaBeforeNonDigit(scalars)
         scalars = splitDashAfterDigit(scalars)
-        return String(String.UnicodeScalarView(PythonText.split(scalars).joined(separator: [" "])))
+        return PythonText.split(scalars)
     }
 
     /// mteval's language-independent part: drop `<skipped>` markers, rejoin words
@@ -34,61 +43,86 @@ public struct Tokenizer13a: Sendable {
     /// four HTML entities mteval knows (`&amp;` after `&quot;`, before `&lt;` and `&gt;`,
     /// so `&amp;lt;` becomes `<`).
     private func mtevalCleanUp(_ line: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        let replacements: [(String, String)] = [
-            ("<skipped>", ""), ("-\n", ""), ("\n", " "),
-            ("&quot;", "\""), ("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"),
-        ]
-        return replacements.reduce(line) { text, rule in
-            text.replacing(Array(rule.0.unicodeScalars), with: Array(rule.1.unicodeScalars))
+        Self.cleanUpRules.reduce(line) { text, rule in
+            // Most lines hold no `<`, `-`, line break or `&`: skip the search for them.
+            text.contains(rule.pattern[0]) ? text.replacing(rule.pattern, with: rule.replacement) : text
         }
     }
+
+    private static let cleanUpRules: [(pattern: [Unicode.Scalar], replacement: [Unicode.Scalar])] = [
+        ("<skipped>", ""), ("-\n", ""), ("\n", " "),
+        ("&quot;", "\""), ("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"),
+    ].map { (Array($0.unicodeScalars), Array($1.unicodeScalars)) }
 
     /// Rule 1, `([\{-\~\[-\` -\&\(-\+\:-\@\/])` → ` \1 `: pad every ASCII symbol with
     /// spaces, except the four that rules 2–4 look at in context (`. , -`) and the
     /// apostrophe, which stays inside words such as `don't`.
     private func isolateSymbols(_ line: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        line.flatMap { scalar -> [Unicode.Scalar] in
-            Self.isolatedSymbols.contains(scalar) ? [" ", scalar, " "] : [scalar]
+        var result: [Unicode.Scalar] = []
+        result.reserveCapacity(line.count * 2)
+        for scalar in line {
+            if Self.isIsolatedSymbol(scalar) {
+                result += [" ", scalar, " "]
+            } else {
+                result.append(scalar)
+            }
         }
+        return result
     }
 
     /// The class of rule 1: the ranges `{`–`~`, `[`–`` ` ``, space–`&`, `(`–`+`, `:`–`@`, and `/`.
-    private static let isolatedSymbols = Set("{|}~[\\]^_` !\"#$%&()*+:;<=>?@/".unicodeScalars)
+    private static func isIsolatedSymbol(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "{"..."~", "["..."`", " "..."&", "("..."+", ":"..."@", "/": true
+        default: false
+        }
+    }
 
     /// Rule 2, `([^0-9])([\.,])` → `\1 \2 `: a period or comma not preceded by a digit.
     private func splitPeriodAndCommaAfterNonDigit(_ line: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        Self.rewritePairs(line, where: { !Self.isDigit($0) && Self.isPeriodOrComma($1) }) { [$0, " ", $1, " "] }
+        Self.spacePairs(line, where: { !Self.isDigit($0) && Self.isPeriodOrComma($1) }, placing: .afterEach)
     }
 
     /// Rule 3, `([\.,])([^0-9])` → ` \1 \2`: a period or comma not followed by a digit.
     /// Together with rule 2 this keeps `1,000.50` whole but splits `end.` and `a,b`.
     private func splitPeriodAndCommaBeforeNonDigit(_ line: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        Self.rewritePairs(line, where: { Self.isPeriodOrComma($0) && !Self.isDigit($1) }) { [" ", $0, " ", $1] }
+        Self.spacePairs(line, where: { Self.isPeriodOrComma($0) && !Self.isDigit($1) }, placing: .beforeEach)
     }
 
     /// Rule 4, `([0-9])(-)` → `\1 \2 `: a dash after a digit, so `10-15` becomes `10 - 15`.
     private func splitDashAfterDigit(_ line: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        Self.rewritePairs(line, where: { Self.isDigit($0) && $1 == "-" }) { [$0, " ", $1, " "] }
+        Self.spacePairs(line, where: { Self.isDigit($0) && $1 == "-" }, placing: .afterEach)
+    }
+
+    /// Where rules 2–4 put spaces around the two characters `x`, `y` they match.
+    private enum SpacePlacement {
+        /// `x y ` (replacement `\1 \2 `).
+        case afterEach
+        /// ` x y` (replacement ` \1 \2`).
+        case beforeEach
     }
 
     /// Python's `re.sub` for a pattern of two single-character groups: scan left to right,
-    /// rewrite each matching pair, and resume after it, so matches never overlap.
-    private static func rewritePairs(
+    /// put spaces around each matching pair, and resume after it, so matches never overlap.
+    private static func spacePairs(
         _ line: [Unicode.Scalar],
         where matches: (Unicode.Scalar, Unicode.Scalar) -> Bool,
-        rewrite: (Unicode.Scalar, Unicode.Scalar) -> [Unicode.Scalar]
+        placing placement: SpacePlacement
     ) -> [Unicode.Scalar] {
         var result: [Unicode.Scalar] = []
         result.reserveCapacity(line.count + line.count / 2)
         var i = 0
         while i < line.count {
-            if i + 1 < line.count && matches(line[i], line[i + 1]) {
-                result += rewrite(line[i], line[i + 1])
-                i += 2
-            } else {
+            guard i + 1 < line.count && matches(line[i], line[i + 1]) else {
                 result.append(line[i])
                 i += 1
+                continue
             }
+            switch placement {
+            case .afterEach: result += [line[i], " ", line[i + 1], " "]
+            case .beforeEach: result += [" ", line[i], " ", line[i + 1]]
+            }
+            i += 2
         }
         return result
     }

@@ -15,8 +15,8 @@ struct Bleu: ParsableCommand {
     @Argument(help: "The reference translations, one sentence per line.")
     var reference: String
 
-    @Argument(help: "The translations to score, line-aligned with REF (default: standard input).")
-    var hypothesis: String = "-"
+    @Argument(help: "The translations to score, line by line with <reference>; - reads standard input.")
+    var hypothesis: String = EvaluationCorpus.standardInput
 
     @Flag(help: "Lowercase hypotheses and references first (case:lc).")
     var lowercase = false
@@ -30,8 +30,7 @@ struct Bleu: ParsableCommand {
     func run() throws {
         let corpus: EvaluationCorpus
         do {
-            let hypothesisPath = hypothesis == "-" ? "/dev/stdin" : hypothesis
-            corpus = try EvaluationCorpus(referencePath: reference, hypothesisPath: hypothesisPath)
+            corpus = try EvaluationCorpus(referencePath: reference, hypothesisPath: hypothesis)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure

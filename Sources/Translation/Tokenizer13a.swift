@@ -55,7 +55,7 @@ public struct Tokenizer13a: Sendable {
     ].map { (Array($0.unicodeScalars), Array($1.unicodeScalars)) }
 
     /// Rule 1, `([\{-\~\[-\` -\&\(-\+\:-\@\/])` → ` \1 `: pad every ASCII symbol with
-    /// spaces, except the four that rules 2–4 look at in context (`. , -`) and the
+    /// spaces, except the three that rules 2–4 look at in context (`. , -`) and the
     /// apostrophe, which stays inside words such as `don't`.
     private func isolateSymbols(_ line: [Unicode.Scalar]) -> [Unicode.Scalar] {
         var result: [Unicode.Scalar] = []

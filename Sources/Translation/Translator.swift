@@ -58,3 +58,17 @@ public struct Translator {
         return results
     }
 }
+
+extension Translator {
+    /// The negative log-likelihood of each target sentence given its source (summed over
+    /// its tokens and `</s>`), in order: how surprised the model is by a translation.
+    public func score(sources: [String], targets: [String], batchSize: Int = 64) -> [Float] {
+        precondition(sources.count == targets.count, "score: \(sources.count) sources, \(targets.count) targets")
+        let pairs = zip(sources, targets).map { (source.encode(tokenizer.tokenize($0)), target.encode(tokenizer.tokenize($1))) }
+        var scores = [Float](repeating: 0, count: pairs.count)
+        for batch in Batcher(pairs: pairs, batchSize: batchSize).batchesInOrder() {
+            for (loss, index) in zip(model.sentenceLosses(batch), batch.indices) { scores[index] = loss }
+        }
+        return scores
+    }
+}

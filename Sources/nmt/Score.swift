@@ -1,0 +1,35 @@
+/// `nmt score`: how likely a model finds given translations.
+import ArgumentParser
+import Translation
+
+struct Score: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the negative log-likelihood of each sentence pair, one number per line.",
+        discussion: "The sum over the target's tokens and </s> of −log p(token | source, previous tokens).")
+
+    @Option(help: "Checkpoint folder (default: the most recent under checkpoints/).")
+    var checkpoint: String?
+    @Option(help: "Source sentences, one per line.")
+    var src: String
+    @Option(help: "Target sentences, line-aligned with --src.")
+    var tgt: String
+    @Option(help: "Which weights to use: best or last.")
+    var weights = "best"
+
+    func run() throws {
+        try reportingErrors {
+            let folder = try checkpoint ?? Checkpoint.mostRecent() ?? {
+                throw InputError(path: "checkpoints", "no checkpoint found; train one with nmt train or pass --checkpoint")
+            }()
+            let translator = try Translator(checkpoint: Checkpoint(folder: folder), weightsFile: weights + ".safetensors")
+            let sources = try readLines(atPath: src)
+            let targets = try readLines(atPath: tgt)
+            guard sources.count == targets.count else {
+                throw InputError(path: tgt, "\(targets.count) lines, but \(src) has \(sources.count)")
+            }
+            for value in translator.score(sources: sources, targets: targets) {
+                print(value)
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+/// Checkpoint folders: DESIGN.md's tensor names and shapes, and faithful reloading.
+
+import Foundation
+import Testing
+@testable import Translation
+
+struct CheckpointTests {
+    let config: Configuration = {
+        var c = Configuration()
+        c.model = tinyConfig(size: 5)
+        c.model.attentionSize = 6
+        c.model.decoderHiddenSize = 7
+        return c
+    }()
+    let source = Vocabulary(tokens: ["ich", "bin", "hier", "."])
+    let target = Vocabulary(tokens: ["i", "am", "here", ".", "now"])
+
+    func savedModel(in folder: TemporaryFolder) throws -> (Checkpoint, Seq2Seq) {
+        var generator = SeededGenerator(seed: 9)
+        let model = Seq2Seq(config: config.model, sourceVocabularySize: source.count,
+                            targetVocabularySize: target.count, generator: &generator)
+        let checkpoint = Checkpoint(folder: folder.path("model"))
+        try checkpoint.writeDescription(config, source: source, target: target)
+        try checkpoint.writeWeights(model, to: checkpoint.bestWeightsPath)
+        return (checkpoint, model)
+    }
+
+    /// The safetensors header lists exactly the names and shapes of DESIGN.md's table.
+    @Test func weightsFileHasTheDesignNamesAndShapes() throws {
+        let folder = try TemporaryFolder()
+        let (checkpoint, _) = try savedModel(in: folder)
+        let (e, h, d, a, vs, vt) = (5, 5, 7, 6, source.count, target.count)
+        let expected: [String: [Int]] = [
+            "encoder.embedding.weight": [vs, e],
+            "encoder.rnn.weight_ih_l0": [4 * h, e], "encoder.rnn.weight_ih_l0_reverse": [4 * h, e],
+            "encoder.rnn.weight_hh_l0": [4 * h, h], "encoder.rnn.weight_hh_l0_reverse": [4 * h, h],
+            "encoder.rnn.bias_ih_l0": [4 * h], "encoder.rnn.bias_hh_l0": [4 * h],
+            "encoder.rnn.bias_ih_l0_reverse": [4 * h], "encoder.rnn.bias_hh_l0_reverse": [4 * h],
+            "bridge.weight": [d, 2 * h], "bridge.bias": [d],
+            "attention.query.weight": [a, d],
+            "attention.key.weight": [a, 2 * h], "attention.key.bias": [a],
+            "attention.energy.weight": [1, a],
+            "decoder.embedding.weight": [vt, e],
+            "decoder.rnn.weight_ih": [4 * d, e + 2 * h], "decoder.rnn.weight_hh": [4 * d, d],
+            "decoder.rnn.bias_ih": [4 * d], "decoder.rnn.bias_hh": [4 * d],
+            "output.weight": [vt, d + 2 * h + e], "output.bias": [vt],
+        ]
+        let (arrays, metadata) = try SafeTensors.read(checkpoint.bestWeightsPath)
+        #expect(Dictionary(uniqueKeysWithValues: arrays.map { ($0.name, $0.shape) }) == expected)
+        #expect(metadata["format_version"] == "1")
+    }
+
+    /// Saved and loaded, a model scores sentences bitwise as before.
+    @Test func reloadedModelScoresBitwiseTheSame() throws {
+        let folder = try TemporaryFolder()
+        let (checkpoint, model) = try savedModel(in: folder)
+        let sources = ["ich bin hier .", "hier bin ich", "unbekannt ."]
+        let targets = ["i am here .", "here am i now", "now ."]
+        let before = Translator(model: model, source: source, target: target, lowercase: false)
+            .score(sources: sources, targets: targets)
+        let after = try Translator(checkpoint: checkpoint).score(sources: sources, targets: targets)
+        #expect(before.map(\.bitPattern) == after.map(\.bitPattern))
+        #expect(try checkpoint.readConfiguration() == config)
+    }
+
+    @Test func aVocabularyThatDoesNotMatchTheWeightsIsNamed() throws {
+        let folder = try TemporaryFolder()
+        let (checkpoint, _) = try savedModel(in: folder)
+        try Vocabulary(tokens: ["i", "am"]).write(to: checkpoint.targetVocabularyPath)
+        let error = #expect(throws: InputError.self) { try checkpoint.loadModel() }
+        #expect(error?.description.contains("vocab.tgt.txt: vocabulary has 6 entries") == true)
+    }
+
+    @Test func anotherFormatVersionIsRefused() throws {
+        let folder = try TemporaryFolder()
+        let (checkpoint, _) = try savedModel(in: folder)
+        let text = try String(contentsOfFile: checkpoint.configPath, encoding: .utf8)
+            .replacingOccurrences(of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 2")
+        try text.write(toFile: checkpoint.configPath, atomically: true, encoding: .utf8)
+        let error = #expect(throws: InputError.self) { try checkpoint.loadModel() }
+        #expect(error?.description == "\(checkpoint.configPath): format version 2, this nmt reads version 1")
+    }
+}

@@ -1,5 +1,6 @@
 /// Every differentiable op's backward against central finite differences.
 
+import Foundation
 import Testing
 @testable import Autodiff
 
@@ -130,5 +131,18 @@ struct GradientTests {
             }
             #expect(result.worstError < tolerance, "lstmCell \(batch)×\(h) masked \(masked): \(result)")
         }
+    }
+}
+
+struct FastTanhTests {
+    /// `fastTanh` replaces the C library's tanhf on the hot paths; it must agree with it.
+    @Test func agreesWithTheCLibrary() {
+        var worst: Float = 0
+        for i in -20_000...20_000 {
+            let x = Float(i) / 1000
+            worst = max(worst, abs(fastTanh(x) - Float(Foundation.tanh(Double(x)))))
+        }
+        #expect(worst < 2e-7, "largest absolute error \(worst)")
+        #expect(fastTanh(100) == 1 && fastTanh(-100) == -1)
     }
 }

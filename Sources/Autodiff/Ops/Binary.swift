@@ -10,12 +10,33 @@ extension Tensor {
         return true
     }
 
+    /// `f(x[i], y[i])` for every element, where `y` is either `x`'s size or one row that
+    /// repeats for each of `rows` rows.
+    @inline(__always)
+    private static func combine(_ x: [Float], _ y: [Float], rows: Int, row: Bool,
+                                _ f: (Float, Float) -> Float) -> [Float] {
+        var out = [Float](repeating: 0, count: x.count)
+        let cols = row ? y.count : x.count
+        x.withUnsafeBufferPointer { px in
+            y.withUnsafeBufferPointer { py in
+                out.withUnsafeMutableBufferPointer { po in
+                    for r in 0..<(row ? rows : 1) {
+                        let base = r * cols
+                        for c in 0..<cols { po[base + c] = f(px[base + c], py[c]) }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     /// Sums a gradient of `a`'s shape over rows, to the shape of one row.
     private static func sumRows(_ g: [Float], columns: Int) -> [Float] {
         var out = [Float](repeating: 0, count: columns)
-        let rows = g.count / max(columns, 1)
-        for r in 0..<rows {
-            for c in 0..<columns { out[c] += g[r * columns + c] }
+        g.withUnsafeBufferPointer { pg in
+            for r in 0..<(g.count / max(columns, 1)) {
+                for c in 0..<columns { out[c] += pg[r * columns + c] }
+            }
         }
         return out
     }
@@ -24,9 +45,7 @@ extension Tensor {
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         let row = broadcastsAsRow(a, b, "add")
         let cols = a.columns
-        var out = a.data
-        for i in 0..<out.count { out[i] += b.data[row ? i % cols : i] }
-        return Tensor(shape: a.shape, data: out, inputs: [a, b]) { g in
+        return Tensor(shape: a.shape, data: combine(a.data, b.data, rows: a.rows, row: row, +), inputs: [a, b]) { g in
             a.accumulateIfNeeded(g)
             b.accumulateIfNeeded(row ? sumRows(g, columns: cols) : g)
         }
@@ -36,9 +55,7 @@ extension Tensor {
     public static func - (a: Tensor, b: Tensor) -> Tensor {
         let row = broadcastsAsRow(a, b, "subtract")
         let cols = a.columns
-        var out = a.data
-        for i in 0..<out.count { out[i] -= b.data[row ? i % cols : i] }
-        return Tensor(shape: a.shape, data: out, inputs: [a, b]) { g in
+        return Tensor(shape: a.shape, data: combine(a.data, b.data, rows: a.rows, row: row, -), inputs: [a, b]) { g in
             a.accumulateIfNeeded(g)
             b.accumulateIfNeeded((row ? sumRows(g, columns: cols) : g).map { -$0 })
         }
@@ -47,15 +64,11 @@ extension Tensor {
     /// `a ⊙ b` (elementwise), where `b` has `a`'s shape or is a single row.
     public static func * (a: Tensor, b: Tensor) -> Tensor {
         let row = broadcastsAsRow(a, b, "multiply")
-        let cols = a.columns
-        var out = a.data
-        for i in 0..<out.count { out[i] *= b.data[row ? i % cols : i] }
-        return Tensor(shape: a.shape, data: out, inputs: [a, b]) { g in
-            if a.requiresGrad {
-                a.accumulate((0..<g.count).map { g[$0] * b.data[row ? $0 % cols : $0] })
-            }
+        let (rows, cols) = (a.rows, a.columns)
+        return Tensor(shape: a.shape, data: combine(a.data, b.data, rows: rows, row: row, *), inputs: [a, b]) { g in
+            if a.requiresGrad { a.accumulate(combine(g, b.data, rows: rows, row: row, *)) }
             if b.requiresGrad {
-                let full = (0..<g.count).map { g[$0] * a.data[$0] }
+                let full = combine(g, a.data, rows: rows, row: false, *)
                 b.accumulate(row ? sumRows(full, columns: cols) : full)
             }
         }

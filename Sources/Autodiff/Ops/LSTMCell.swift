@@ -35,14 +35,14 @@ extension Tensor {
             for j in 0..<h {
                 act[gRow + j] = logistic(gates.data[gRow + j])
                 act[gRow + h + j] = logistic(gates.data[gRow + h + j])
-                act[gRow + 2 * h + j] = tanhf(gates.data[gRow + 2 * h + j])
+                act[gRow + 2 * h + j] = fastTanh(gates.data[gRow + 2 * h + j])
                 act[gRow + 3 * h + j] = logistic(gates.data[gRow + 3 * h + j])
             }
             guard isActive[b] else { continue }
             for j in 0..<h {
                 let k = b * h + j
                 newCell[k] = act[gRow + h + j] * cell.data[k] + act[gRow + j] * act[gRow + 2 * h + j]
-                tanhCell[k] = tanhf(newCell[k])
+                tanhCell[k] = fastTanh(newCell[k])
                 newHidden[k] = act[gRow + 3 * h + j] * tanhCell[k]
             }
         }

@@ -11,6 +11,13 @@ public struct BenchmarkFigure: Sendable, CustomStringConvertible {
     public var name: String
     public var value: Double
     public var unit: String
+
+    public init(name: String, value: Double, unit: String) {
+        self.name = name
+        self.value = value
+        self.unit = unit
+    }
+
     public var description: String {
         let shown = value >= 100 ? String(Int(value.rounded())) : String(Double(Int(value * 100)) / 100)
         return "\(name): \(shown) \(unit)"

@@ -23,7 +23,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var learningRate: Float = 0.002
     /// The global gradient norm is clipped to this.
     public var clipNorm: Float = 1
-    public var maxEpochs = 40
+    public var maxEpochs = 25
     /// Validate (greedy BLEU on the validation set) every this many steps; 0 means once
     /// per epoch.
     public var validateEvery = 0
@@ -42,7 +42,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
 /// How text becomes tokens and ids.
 public struct VocabularyConfig: Codable, Equatable, Sendable {
     public var lowercase = false
-    public var minFrequency = 1
+    public var minFrequency = 2
     public var maxSize = 20_000
 
     public init() {}

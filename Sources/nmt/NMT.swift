@@ -6,7 +6,7 @@ struct NMT: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nmt",
         abstract: "Train and run a German→English attention-based translation model.",
-        subcommands: [Train.self, Score.self, Bench.self, Bleu.self]
+        subcommands: [Train.self, Translate.self, Evaluate.self, Score.self, Bench.self, Bleu.self]
     )
 
     /// OpenBLAS picks its kernels when it loads, before this runs, so the right kernels

@@ -1,0 +1,68 @@
+/// `nmt evaluate`: translate a test set and write a report with scores and figures.
+import ArgumentParser
+import Foundation
+import Translation
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Translate a test set and write a report: BLEU, chrF, speed and figures.",
+        discussion: """
+            Writes report.md, report.json and the figures \
+            \(EvaluationReport.Figure.allCases.map(\.rawValue).joined(separator: ", ")) into the \
+            checkpoint folder (or --out): BLEU and chrF with their sacreBLEU signatures, the \
+            model's settings and size, decoding speed, BLEU by source sentence length (figure 2 \
+            of Bahdanau et al., 2015), training curves from log.jsonl, the alignments of three test \
+            sentences (their figure 3) and example translations. --compare puts a second model, \
+            decoded the same way, beside the first in every table and figure.
+            """)
+
+    @OptionGroup var decoding: DecodingOptions
+
+    @Option(help: "Test corpus: a path prefix completed by .de and .en.")
+    var test = "data/test"
+    @Option(help: ArgumentHelp("A second checkpoint to compare with, e.g. the --attention none baseline.",
+                               valueName: "dir"))
+    var compare: String?
+    @Option(help: ArgumentHelp("Folder for the report (default: the checkpoint folder).", valueName: "dir"))
+    var out: String?
+
+    func run() throws {
+        try reportingErrors {
+            try decoding.check()
+            setBLASThreads(decoding.threads)
+            let corpus = try ParallelCorpus(prefix: test)
+            let folder = try decoding.checkpointFolder()
+            let evaluations = try ([folder] + (compare.map { [$0] } ?? [])).map { folder in
+                try Evaluation(checkpoint: Checkpoint(folder: folder), corpus: corpus,
+                               weightsFile: decoding.weights.file, beam: decoding.beam, alpha: decoding.alpha,
+                               limit: decoding.limit, batchSize: decoding.batchSize)
+            }
+            let report = EvaluationReport(evaluations[0], comparedWith: Array(evaluations.dropFirst()),
+                                          testPrefix: test)
+            let reportFolder = out ?? folder
+            try write(report, into: reportFolder)
+
+            let search = decoding.beam == 1 ? "greedy" : "beam \(decoding.beam)"
+            for e in evaluations {
+                print("\(e.label), \(search), \(corpus.count) sentences of \(test):")
+                print(e.bleu.line)
+                print(e.chrF.line)
+                print(String(format: "%.1f sentences/s", e.sentencesPerSecond))
+            }
+            print("report: \((reportFolder as NSString).appendingPathComponent("report.md"))")
+        }
+    }
+
+    /// The report and its figures, each file written whole or not at all.
+    private func write(_ report: EvaluationReport, into folder: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw InputError(path: folder, "cannot create the report folder: \(error.localizedDescription)")
+        }
+        func path(_ file: String) -> String { (folder as NSString).appendingPathComponent(file) }
+        for (file, svg) in report.figures { try AtomicFile.write(svg, to: path(file)) }
+        try AtomicFile.write(report.json, to: path("report.json"))
+        try AtomicFile.write(report.markdown, to: path("report.md"))
+    }
+}

@@ -43,12 +43,22 @@ public struct AlignmentFigure: Sendable {
         if translation.sourceTokens.isEmpty {
             note = "An empty line: nothing was translated."
         } else if translation.alignment.isEmpty {
-            note = "No attention: this model (the RNNencdec baseline) reads one fixed summary "
-                + "of the source, so there is no alignment to draw."
+            note = Self.noAttention
         } else {
             note = nil
         }
     }
+
+    /// A figure that is only a caption and a note.
+    public init(caption: String, note: String) {
+        (sourceTokens, targetTokens, weights) = ([], [], [])
+        self.caption = caption
+        self.note = note
+    }
+
+    /// What the figure of a model without attention says.
+    public static let noAttention = "No attention: this model (the RNNencdec baseline) reads one fixed summary "
+        + "of the source, so there is no alignment to draw."
 
     // MARK: Layout, in pixels
 

@@ -93,9 +93,14 @@ public struct EvaluationReport: Sendable {
         return SVG.document(width: 2 * panelWidth, height: height, body: body)
     }
 
-    /// The alignments of `alignmentLines`, drawn for the first model that has attention.
+    /// The model whose alignments are drawn: the first that has attention.
+    private var alignedModel: Evaluation? { evaluations.first { $0.config.model.attention != .none } }
+
+    /// The alignments of `alignmentLines`; for baselines alone, one note that there are none.
     var alignmentFigure: String {
-        let model = evaluations.first { $0.config.model.attention != .none } ?? main
+        guard let model = alignedModel else {
+            return AlignmentFigure(caption: "Alignments", note: AlignmentFigure.noAttention).svg
+        }
         return AlignmentFigure.svg(stacking: alignmentLines.map { line in
             AlignmentFigure(model.translations[line], caption: "Test line \(line + 1), \(model.label)")
         })
@@ -172,6 +177,9 @@ public struct EvaluationReport: Sendable {
     }
 
     private var alignmentSection: String {
+        guard alignedModel != nil else {
+            return "## Alignments\n\nNone: a model without attention has no alignment to draw.\n\n"
+        }
         let lines = alignmentLines.map { "\($0 + 1)" }.joined(separator: ", ")
         return "## Alignments\n\nAttention weights `α_ij` of test lines \(lines) (sentences of about the median "
             + "length): source words across the top, output words down the side, black for 1 and white "

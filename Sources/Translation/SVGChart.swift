@@ -60,20 +60,17 @@ struct ChartFrame {
         return plotBottom - value / top * (plotBottom - plotTop)
     }
 
-    /// Legend entries split into rows that fit the width.
+    /// The width of one legend entry: every entry gets the widest one's, so that entries
+    /// line up in columns when they take more than one row.
+    private var legendColumn: Double {
+        let longest = legend.map { SVG.textWidth($0.name, fontSize: Self.fontSize) }.max() ?? 0
+        return Self.legendSample + 6 + longest + 18
+    }
+
+    /// Legend entries in rows of as many columns as fit the width.
     private var legendRows: [[Int]] {
-        var rows: [[Int]] = [[]]
-        var x = 0.0
-        for (i, entry) in legend.enumerated() {
-            let w = Self.legendSample + 6 + SVG.textWidth(entry.name, fontSize: Self.fontSize) + 18
-            if x + w > width - 24 && !rows[rows.count - 1].isEmpty {
-                rows.append([])
-                x = 0
-            }
-            rows[rows.count - 1].append(i)
-            x += w
-        }
-        return legend.isEmpty ? [] : rows
+        let columns = max(1, min(legend.count, Int((width - 24) / legendColumn)))
+        return stride(from: 0, to: legend.count, by: columns).map { Array($0..<min($0 + columns, legend.count)) }
     }
 
     /// Title, grid, y axis, axis labels and legend.
@@ -94,13 +91,15 @@ struct ChartFrame {
         return out + drawLegend(top: xLabelY + 10)
     }
 
+    /// The legend as a block of rows and columns, centred under the plot.
     private func drawLegend(top: Double) -> String {
         var out = ""
+        let columns = legendRows.first?.count ?? 0
+        let left = (width - Double(columns) * legendColumn + 18) / 2
         for (r, row) in legendRows.enumerated() {
-            let widths = row.map { Self.legendSample + 6 + SVG.textWidth(legend[$0].name, fontSize: Self.fontSize) }
-            var x = (width - widths.reduce(0, +) - 18 * Double(row.count - 1)) / 2
             let y = top + Double(r) * (Self.fontSize + 8) + Self.fontSize / 2
-            for (entry, w) in zip(row.map { legend[$0] }, widths) {
+            for (column, entry) in row.map({ legend[$0] }).enumerated() {
+                let x = left + Double(column) * legendColumn
                 if entry.box {
                     out += "<rect x=\"\(SVG.number(x + 5))\" y=\"\(SVG.number(y - 6))\" width=\"12\" height=\"12\" "
                         + "fill=\"\(entry.color)\"/>\n"
@@ -109,7 +108,6 @@ struct ChartFrame {
                                     extra: entry.dashed ? "stroke-dasharray=\"5 3\"" : "")
                 }
                 out += SVG.text(entry.name, x: x + Self.legendSample + 6, y: y + Self.fontSize / 3, size: Self.fontSize)
-                x += w + 18
             }
         }
         return out

@@ -148,6 +148,14 @@ struct EvaluationReportTests {
         #expect(report.markdown.contains("| tiny-none (no attention) |"))
     }
 
+    /// A baseline alone has no alignments: one note says so, in the figure and the text.
+    @Test func aBaselineAloneGetsANoteForItsAlignments() throws {
+        let report = EvaluationReport(evaluation("tiny-none", attention: .none), testPrefix: "data/test")
+        let elements = try #require(xmlElements(report.alignmentFigure))
+        #expect(elements.filter { $0.name == "text" }.map(\.text) == ["Alignments", AlignmentFigure.noAttention])
+        #expect(report.markdown.contains("## Alignments\n\nNone: a model without attention"))
+    }
+
     @Test func aModelWithoutLogStillGetsItsCurves() throws {
         let report = EvaluationReport(evaluation("tiny", log: []), testPrefix: "data/test")
         let training = try #require(xmlElements(report.trainingFigure))

@@ -79,7 +79,9 @@ func logSoftmaxRows(_ x: Tensor) -> [Float] {
     let v = x.columns
     var out = x.data
     for r in 0..<x.rows {
-        let row = out[(r * v)..<((r + 1) * v)]
+        // The row is read from `x`, not from `out`: a slice of `out` alive while `out` is
+        // written to would make every row copy the whole of `out`.
+        let row = x.data[(r * v)..<((r + 1) * v)]
         let largest = row.max() ?? 0
         let logTotal = largest + logf(row.reduce(0) { $0 + expf($1 - largest) })
         for c in 0..<v { out[r * v + c] -= logTotal }

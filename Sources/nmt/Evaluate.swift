@@ -32,7 +32,8 @@ struct Evaluate: ParsableCommand {
             setBLASThreads(decoding.threads)
             let corpus = try ParallelCorpus(prefix: test)
             let folder = try decoding.checkpointFolder()
-            let evaluations = try ([folder] + (compare.map { [$0] } ?? [])).map { folder in
+            let folders = [folder] + (compare.map { [$0] } ?? [])
+            let evaluations = try folders.map { folder in
                 try Evaluation(checkpoint: Checkpoint(folder: folder), corpus: corpus,
                                weightsFile: decoding.weights.file, beam: decoding.beam, alpha: decoding.alpha,
                                limit: decoding.limit, batchSize: decoding.batchSize)

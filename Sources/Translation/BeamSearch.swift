@@ -65,18 +65,20 @@ extension Seq2Seq {
             var nextBeams = beams
             var nextAlive = [Bool](repeating: false, count: b * k)
             for s in 0..<b where !done[s] {
-                // The best extensions of this sentence's live hypotheses: at most k that
-                // end in `</s>` and k that do not are ever needed.
-                var candidates: [(score: Float, row: Int, word: Int)] = []
+                // The best extensions of this sentence's live hypotheses. At most k of
+                // them end in `</s>` (one per hypothesis), so the best 2k always hold k
+                // that do not; only those are kept, in order, as they are found.
+                var candidates = TopCandidates(capacity: 2 * k)
                 for row in (s * k)..<((s + 1) * k) where alive[row] {
-                    let words = t < caps[s] ? Array(0..<v) : [Vocabulary.eos]
-                    for w in words {
-                        candidates.append((beams[row].logProbability + logProbabilities[row * v + w], row, w))
+                    let base = beams[row].logProbability
+                    if t < caps[s] {
+                        for w in 0..<v { candidates.offer(base + logProbabilities[row * v + w], row: row, word: w) }
+                    } else {
+                        candidates.offer(base + logProbabilities[row * v + Vocabulary.eos], row: row, word: Vocabulary.eos)
                     }
                 }
-                candidates.sort { $0.score != $1.score ? $0.score > $1.score : ($0.row, $0.word) < ($1.row, $1.word) }
                 var slot = s * k
-                for candidate in candidates {
+                for candidate in candidates.best {
                     if slot == (s + 1) * k || finished[s].count == k { break }
                     var h = beams[candidate.row]
                     h.logProbability = candidate.score
@@ -110,5 +112,27 @@ extension Seq2Seq {
                     ? normalized(a.element) < normalized(c.element) : a.offset > c.offset
             }!.element
         }
+    }
+}
+
+/// The best few (score, row, word) triples seen so far, best first; among equal scores the
+/// lower row, then the lower word, comes first (as greedy search breaks ties).
+struct TopCandidates {
+    let capacity: Int
+    private(set) var best: [(score: Float, row: Int, word: Int)] = []
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        best.reserveCapacity(capacity + 1)
+    }
+
+    /// Candidates arrive in increasing (row, word) order, so a later one with an equal
+    /// score ranks after the earlier: it only displaces strictly worse ones.
+    mutating func offer(_ score: Float, row: Int, word: Int) {
+        if best.count == capacity, let last = best.last, !(score > last.score) { return }
+        var i = best.count
+        while i > 0 && score > best[i - 1].score { i -= 1 }
+        best.insert((score, row, word), at: i)
+        if best.count > capacity { best.removeLast() }
     }
 }

@@ -105,7 +105,7 @@ struct Train: ParsableCommand {
             training on \(trainer.train.pairs.count) pairs (\(trainer.train.corpus.longLinesSkipped) longer than \
             \(trainer.config.training.maxLength) tokens left out), validating on \(trainer.valid.pairs.count)
             vocabularies: \(trainer.train.source.count) German, \(trainer.train.target.count) English
-            model: \(m.attention) attention, E \(m.embeddingSize), H \(m.encoderHiddenSize), \
+            model: \(m.attention == .none ? "no attention (RNNencdec baseline)" : "additive attention"), E \(m.embeddingSize), H \(m.encoderHiddenSize), \
             D \(m.decoderHiddenSize), A \(m.attentionSize), \(trainer.model.parameterCount) parameters
             checkpoints: \(trainer.checkpoint.folder)
             """)

@@ -73,6 +73,9 @@ extension Configuration {
         if !(training.learningRate > 0 && training.learningRate.isFinite) {
             found.append("training.learningRate must be positive, got \(training.learningRate)")
         }
+        if !(training.labelSmoothing >= 0 && training.labelSmoothing < 1) {
+            found.append("training.labelSmoothing must be in [0, 1), got \(training.labelSmoothing)")
+        }
         if !(training.clipNorm > 0) { found.append("training.clipNorm must be positive, got \(training.clipNorm)") }
         if !(training.decayFactor > 0 && training.decayFactor <= 1) {
             found.append("training.decayFactor must be in (0, 1], got \(training.decayFactor)")

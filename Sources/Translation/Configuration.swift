@@ -21,6 +21,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var seed: UInt64 = 1
     public var batchSize = 32
     public var learningRate: Float = 0.002
+    /// Label smoothing ε: the training targets put 1 − ε on the reference word.
+    public var labelSmoothing: Float = 0
     /// The global gradient norm is clipped to this.
     public var clipNorm: Float = 1
     public var maxEpochs = 25

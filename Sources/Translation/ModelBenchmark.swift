@@ -27,7 +27,7 @@ public enum ModelBenchmark {
         var tokens = 0, seconds = 0.0
         for (i, batch) in (0..<(batches + 2)).map({ epoch[$0 % epoch.count] }).enumerated() {
             let start = monotonicSeconds()
-            model.loss(batch, dropout: &dropout).backward()
+            model.loss(batch, dropout: &dropout, smoothing: config.training.labelSmoothing).backward()
             clipGradientNorm(model.parameters, maxNorm: config.training.clipNorm)
             adam.update()
             if i >= 2 {

@@ -4,8 +4,9 @@ extension Seq2Seq {
     /// The negative log-likelihood of every target token of `batch`, [m·B] time-major, with
     /// 0 at padding. The decoder is fed the reference words (teacher forcing); the output
     /// layer and the loss then run over all steps at once, as one GEMM.
-    /// Dropout applies when a generator is given.
-    public func tokenLosses(_ batch: Batch, dropout generator: inout SeededGenerator?) -> Tensor {
+    /// Dropout applies when a generator is given; `smoothing` is the label smoothing ε.
+    public func tokenLosses(_ batch: Batch, dropout generator: inout SeededGenerator?,
+                            smoothing: Float = 0) -> Tensor {
         let (b, m, e) = (batch.batchSize, batch.targetSteps, config.embeddingSize)
         let source = encode(source: batch.source, lengths: batch.sourceLengths, dropout: &generator)
         var embedded = targetEmbedding(batch.targetInput)                           // [m·B, E]
@@ -24,12 +25,14 @@ extension Seq2Seq {
         let logits = logits(states: Tensor.stack(states).reshaped([m * b, config.decoderHiddenSize]),
                             contexts: Tensor.stack(contexts).reshaped([m * b, 2 * config.encoderHiddenSize]),
                             previousEmbeddings: embedded, dropout: &generator)     // [m·B, Vt]
-        return Tensor.crossEntropy(logits: logits, targets: batch.targetOutput, ignoring: Vocabulary.pad)
+        return Tensor.crossEntropy(logits: logits, targets: batch.targetOutput, ignoring: Vocabulary.pad,
+                                   smoothing: smoothing)
     }
 
-    /// The training loss: mean negative log-likelihood per real target token.
-    public func loss(_ batch: Batch, dropout generator: inout SeededGenerator?) -> Tensor {
-        (1 / Float(batch.targetTokens)) * tokenLosses(batch, dropout: &generator).sum()
+    /// The training loss: mean negative log-likelihood per real target token (against
+    /// label-smoothed targets when `smoothing` > 0).
+    public func loss(_ batch: Batch, dropout generator: inout SeededGenerator?, smoothing: Float = 0) -> Tensor {
+        (1 / Float(batch.targetTokens)) * tokenLosses(batch, dropout: &generator, smoothing: smoothing).sum()
     }
 
     /// Each sentence's negative log-likelihood, summed over its target tokens and `</s>`,

@@ -159,7 +159,7 @@ public final class Trainer {
     /// One Adam update on one batch; returns the batch's mean loss per token.
     private func update(_ batch: Batch) throws -> Double {
         var dropout: SeededGenerator? = state.dropoutGenerator
-        let loss = model.loss(batch, dropout: &dropout)
+        let loss = model.loss(batch, dropout: &dropout, smoothing: config.training.labelSmoothing)
         state.dropoutGenerator = dropout!
         guard loss.scalar.isFinite else {
             throw TrainingError("the loss became \(loss.scalar) at step \(state.step + 1); the last checkpoint is kept")

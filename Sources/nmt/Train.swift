@@ -35,6 +35,7 @@ struct Train: ParsableCommand {
     @Option(help: "Sentences per batch.") var batchSize: Int?
     @Option(help: "Adam's learning rate.") var learningRate: Float?
     @Option(help: "Maximum global gradient norm.") var clipNorm: Float?
+    @Option(help: "Label smoothing ε in [0, 1).") var labelSmoothing: Float?
     @Option(help: "Maximum number of epochs.") var epochs: Int?
     @Option(help: "Validate every N steps (0: once per epoch).") var validateEvery: Int?
     @Option(help: "Stop after this many validations without a better BLEU.") var patience: Int?
@@ -85,6 +86,7 @@ struct Train: ParsableCommand {
         if let batchSize { c.training.batchSize = batchSize }
         if let learningRate { c.training.learningRate = learningRate }
         if let clipNorm { c.training.clipNorm = clipNorm }
+        if let labelSmoothing { c.training.labelSmoothing = labelSmoothing }
         if let epochs { c.training.maxEpochs = epochs }
         if let validateEvery { c.training.validateEvery = validateEvery }
         if let patience { c.training.patience = patience }

@@ -24,7 +24,7 @@ struct GradientTests {
     @Test(arguments: ["add", "addRow", "subtract", "subtractRow", "multiply", "multiplyRow", "scale",
                       "tanh", "sigmoid", "exp", "log", "sumAxis0", "sumAxis1", "mean", "meanAxis",
                       "concat", "split", "columns", "rowsSlice", "stack", "repeatRows", "swapAxes",
-                      "reshape", "maskedSoftmax", "crossEntropy", "meanCrossEntropy", "dropout", "gather"])
+                      "reshape", "maskedSoftmax", "crossEntropy", "meanCrossEntropy", "smoothedCrossEntropy", "dropout", "gather"])
     func elementwiseAndMovementOps(op: String) {
         var generator = SeededGenerator(seed: 42)
         for (r, c) in edgeShapes {
@@ -67,10 +67,12 @@ struct GradientTests {
                 // Mask out every third position, keeping the first of each row.
                 let mask = (0..<(r * c)).map { $0 % c == 0 || $0 % 3 != 2 }
                 (inputs, f) = ([a], { (3 * a).maskedSoftmax(mask: mask) })
-            case "crossEntropy", "meanCrossEntropy":
+            case "crossEntropy", "meanCrossEntropy", "smoothedCrossEntropy":
                 // Target 0 is "padding" in every third row.
                 let targets = (0..<r).map { $0 % 3 == 2 ? 0 : 1 + $0 % max(c - 1, 1) }.map { min($0, c - 1) }
-                if op == "crossEntropy" {
+                if op == "smoothedCrossEntropy" {
+                    (inputs, f) = ([a], { Tensor.crossEntropy(logits: 3 * a, targets: targets, ignoring: c > 1 ? 0 : -1, smoothing: 0.1) })
+                } else if op == "crossEntropy" {
                     (inputs, f) = ([a], { Tensor.crossEntropy(logits: 3 * a, targets: targets, ignoring: c > 1 ? 0 : -1) })
                 } else {
                     (inputs, f) = ([a], { Tensor.meanCrossEntropy(logits: 3 * a, targets: targets, ignoring: c > 1 ? 0 : -1) })
@@ -144,5 +146,21 @@ struct FastTanhTests {
         }
         #expect(worst < 2e-7, "largest absolute error \(worst)")
         #expect(fastTanh(100) == 1 && fastTanh(-100) == -1)
+    }
+}
+
+struct CrossEntropyTests {
+    /// With smoothing ε the loss is the cross-entropy against (1 − ε)·onehot + ε/V.
+    @Test func smoothingMatchesItsDefinition() {
+        let logits: [Float] = [1, -2, 0.5, 3]
+        let ε: Float = 0.2
+        let loss = Tensor.crossEntropy(logits: Tensor(shape: [1, 4], data: logits), targets: [2], ignoring: -1,
+                                       smoothing: ε).scalar
+        let logTotal = Foundation.log(logits.map { Foundation.exp(Double($0)) }.reduce(0, +))
+        let expected = (0..<4).map { c -> Double in
+            let q = Double(ε) / 4 + (c == 2 ? Double(1 - ε) : 0)
+            return q * (logTotal - Double(logits[c]))
+        }.reduce(0, +)
+        #expect(abs(Double(loss) - expected) < 1e-5)
     }
 }

@@ -12,8 +12,14 @@ extension Tensor {
     /// nothing. Returns one loss per row, [N] (0 for ignored rows).
     ///
     /// Fusing the two steps is both stable (log-sum-exp with the row maximum subtracted)
-    /// and cheap in backward: d loss_r / d logits_r = softmax(logits_r) − onehot(target_r).
-    public static func crossEntropy(logits: Tensor, targets: [Int], ignoring: Int) -> Tensor {
+    /// and cheap in backward: d loss_r / d logits_r = softmax(logits_r) − q_r.
+    ///
+    /// With label smoothing ε (Szegedy et al., 2016) the target distribution q_r is not
+    /// one-hot but (1 − ε) on the target word and ε spread evenly over all V words, which
+    /// keeps the model from becoming over-confident:
+    ///     loss_r = (1 − ε) (lse_r − x_r,target) + ε (lse_r − mean_c x_r,c).
+    public static func crossEntropy(logits: Tensor, targets: [Int], ignoring: Int,
+                                    smoothing ε: Float = 0) -> Tensor {
         let v = logits.columns, n = logits.rows
         precondition(targets.count == n, "crossEntropy: \(targets.count) targets for \(n) rows")
         var losses = [Float](repeating: 0, count: n)
@@ -24,10 +30,13 @@ extension Tensor {
                 let row = x.baseAddress! + r * v
                 var largest = -Float.infinity
                 for c in 0..<v { largest = max(largest, row[c]) }
-                var total: Float = 0
-                for c in 0..<v { total += expf(row[c] - largest) }
+                var total: Float = 0, sum: Float = 0
+                for c in 0..<v {
+                    total += expf(row[c] - largest)
+                    sum += row[c]
+                }
                 logSumExp[r] = largest + logf(total)
-                losses[r] = logSumExp[r] - row[targets[r]]
+                losses[r] = logSumExp[r] - (1 - ε) * row[targets[r]] - ε * sum / Float(v)
             }
         }
         return Tensor(shape: [n], data: losses, inputs: [logits]) { g in
@@ -36,8 +45,9 @@ extension Tensor {
                 d.withUnsafeMutableBufferPointer { d in
                     for r in 0..<n where targets[r] != ignoring && g[r] != 0 {
                         let row = x.baseAddress! + r * v, dRow = d.baseAddress! + r * v
-                        for c in 0..<v { dRow[c] = g[r] * expf(row[c] - logSumExp[r]) }
-                        dRow[targets[r]] -= g[r]
+                        let uniform = ε / Float(v)
+                        for c in 0..<v { dRow[c] = g[r] * (expf(row[c] - logSumExp[r]) - uniform) }
+                        dRow[targets[r]] -= g[r] * (1 - ε)
                     }
                 }
             }

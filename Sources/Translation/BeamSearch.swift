@@ -58,8 +58,9 @@ extension Seq2Seq {
         for t in 0...(caps.max() ?? 0) {
             let embedded = targetEmbedding(previous)
             let step = decodeStep(previousEmbedding: embedded, state: state, source: source)
-            let logProbabilities = logSoftmaxRows(logits(states: step.state.hidden, contexts: step.context,
-                                                         previousEmbeddings: embedded, dropout: &noDropout))
+            let features = outputFeatures(states: step.state.hidden, contexts: step.context,
+                                          previousEmbeddings: embedded)
+            let logProbabilities = logSoftmaxRows(logits(features, dropout: &noDropout))
             let v = targetVocabularySize
             var parents = Array(0..<(b * k))
             var nextBeams = beams

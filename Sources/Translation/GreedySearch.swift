@@ -49,8 +49,9 @@ extension Seq2Seq {
             let embedded = targetEmbedding(previous)
             let step = decodeStep(previousEmbedding: embedded, state: state, source: source)
             state = step.state
-            let logits = logits(states: state.hidden, contexts: step.context,
-                                previousEmbeddings: embedded, dropout: &noDropout)
+            let features = outputFeatures(states: state.hidden, contexts: step.context,
+                                          previousEmbeddings: embedded)
+            let logits = logits(features, dropout: &noDropout)
             let logProbabilities = logSoftmaxRows(logits)
             let v = logits.columns
             for i in 0..<b where !finished[i] {

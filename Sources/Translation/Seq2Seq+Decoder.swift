@@ -35,10 +35,14 @@ extension Seq2Seq {
         return (DecoderState(hidden: hidden, cell: cell), context, weights)
     }
 
-    /// logits = W_o [s_t ; c_t ; emb(y_{t-1})] + b_o for any number of rows at once.
-    func logits(states: Tensor, contexts: Tensor, previousEmbeddings: Tensor,
-                dropout generator: inout SeededGenerator?) -> Tensor {
-        var input = Tensor.concat([states, contexts, previousEmbeddings])
+    /// [s_t ; c_t ; emb(y_{t-1})], what the output layer reads, for any number of rows.
+    func outputFeatures(states: Tensor, contexts: Tensor, previousEmbeddings: Tensor) -> Tensor {
+        Tensor.concat([states, contexts, previousEmbeddings])
+    }
+
+    /// logits = W_o features + b_o, with dropout on the features when a generator is given.
+    func logits(_ features: Tensor, dropout generator: inout SeededGenerator?) -> Tensor {
+        var input = features
         if generator != nil { input = input.dropout(rate: config.dropout, generator: &generator!) }
         return output(input)
     }

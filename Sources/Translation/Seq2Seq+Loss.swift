@@ -1,12 +1,13 @@
 /// The training objective: cross-entropy of the reference translation under teacher forcing.
 
 extension Seq2Seq {
-    /// The negative log-likelihood of every target token of `batch`, [m·B] time-major, with
-    /// 0 at padding. The decoder is fed the reference words (teacher forcing); the output
-    /// layer and the loss then run over all steps at once, as one GEMM.
+    /// The negative log-likelihood of every real target token of `batch`, and where each
+    /// token is: its row t·B + b in the time-major batch. The decoder is fed the reference
+    /// words (teacher forcing); the output layer and the loss then run over all real tokens
+    /// at once, one GEMM, and none is spent on padding.
     /// Dropout applies when a generator is given; `smoothing` is the label smoothing ε.
     public func tokenLosses(_ batch: Batch, dropout generator: inout SeededGenerator?,
-                            smoothing: Float = 0) -> Tensor {
+                            smoothing: Float = 0) -> (losses: Tensor, rows: [Int]) {
         let (b, m, e) = (batch.batchSize, batch.targetSteps, config.embeddingSize)
         let source = encode(source: batch.source, lengths: batch.sourceLengths, dropout: &generator)
         var embedded = targetEmbedding(batch.targetInput)                           // [m·B, E]
@@ -22,26 +23,30 @@ extension Seq2Seq {
             states.append(state.hidden)
             contexts.append(step.context)
         }
-        let logits = logits(states: Tensor.stack(states).reshaped([m * b, config.decoderHiddenSize]),
-                            contexts: Tensor.stack(contexts).reshaped([m * b, 2 * config.encoderHiddenSize]),
-                            previousEmbeddings: embedded, dropout: &generator)     // [m·B, Vt]
-        return Tensor.crossEntropy(logits: logits, targets: batch.targetOutput, ignoring: Vocabulary.pad,
-                                   smoothing: smoothing)
+        let features = outputFeatures(
+            states: Tensor.stack(states).reshaped([m * b, config.decoderHiddenSize]),
+            contexts: Tensor.stack(contexts).reshaped([m * b, 2 * config.encoderHiddenSize]),
+            previousEmbeddings: embedded)                                           // [m·B, D+2H+E]
+        let rows = batch.targetOutput.indices.filter { batch.targetOutput[$0] != Vocabulary.pad }
+        let logits = logits(Tensor.gather(features, rows: rows), dropout: &generator)  // [tokens, Vt]
+        let losses = Tensor.crossEntropy(logits: logits, targets: rows.map { batch.targetOutput[$0] },
+                                         ignoring: Vocabulary.pad, smoothing: smoothing)
+        return (losses, rows)
     }
 
     /// The training loss: mean negative log-likelihood per real target token (against
     /// label-smoothed targets when `smoothing` > 0).
     public func loss(_ batch: Batch, dropout generator: inout SeededGenerator?, smoothing: Float = 0) -> Tensor {
-        (1 / Float(batch.targetTokens)) * tokenLosses(batch, dropout: &generator, smoothing: smoothing).sum()
+        (1 / Float(batch.targetTokens)) * tokenLosses(batch, dropout: &generator, smoothing: smoothing).losses.sum()
     }
 
     /// Each sentence's negative log-likelihood, summed over its target tokens and `</s>`,
     /// in the batch's order. Without dropout.
     public func sentenceLosses(_ batch: Batch) -> [Float] {
         var noDropout: SeededGenerator? = nil
-        let losses = tokenLosses(batch, dropout: &noDropout).data
+        let (losses, rows) = tokenLosses(batch, dropout: &noDropout)
         var sums = [Float](repeating: 0, count: batch.batchSize)
-        for (i, loss) in losses.enumerated() { sums[i % batch.batchSize] += loss }
+        for (loss, row) in zip(losses.data, rows) { sums[row % batch.batchSize] += loss }
         return sums
     }
 }

@@ -19,9 +19,11 @@ extension Tensor {
         var y = [Float](repeating: 0, count: count)
         for r in 0..<rows {
             let base = r * cols
+            precondition(mask[base..<(base + cols)].contains(true), "maskedSoftmax: row \(r) is entirely masked")
+            // A NaN among the inputs makes the row NaN rather than stopping the program:
+            // the trainer must see it in the loss to stop cleanly.
             var largest = -Float.infinity
             for c in 0..<cols where mask[base + c] { largest = max(largest, data[base + c]) }
-            precondition(largest > -.infinity, "maskedSoftmax: row \(r) is entirely masked")
             var total: Float = 0
             for c in 0..<cols where mask[base + c] {
                 y[base + c] = expf(data[base + c] - largest)

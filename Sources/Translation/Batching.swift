@@ -108,8 +108,11 @@ public struct Batcher: Sendable {
         var order = Array(pairs.indices)
         shuffle(&order, using: &generator)
         var groups: [[Int]] = []
-        for start in stride(from: 0, to: order.count, by: poolFactor * batchSize) {
-            let pool = order[start..<min(start + poolFactor * batchSize, order.count)]
+        // A batch size beyond any corpus (from a careless --batch-size) must not overflow.
+        let (product, overflow) = poolFactor.multipliedReportingOverflow(by: batchSize)
+        let poolSize = overflow ? Int.max : product
+        for start in stride(from: 0, to: order.count, by: poolSize) {
+            let pool = order[start..<(start + min(poolSize, order.count - start))]
             // The position in the shuffled pool breaks ties, so the order does not depend on
             // whether the standard library's sort is stable.
             let sorted = pool.enumerated().sorted { a, b in

@@ -58,28 +58,42 @@ public struct Checkpoint: Sendable {
         return try Configuration.parse(text, path: configPath)
     }
 
+    /// The configuration and both vocabularies: what a model is built from.
+    public func readDescription() throws(InputError)
+        -> (config: Configuration, source: Vocabulary, target: Vocabulary) {
+        guard FileManager.default.fileExists(atPath: folder) else {
+            throw InputError(path: folder, "no such checkpoint folder")
+        }
+        return (try readConfiguration(), try Vocabulary(contentsOf: sourceVocabularyPath),
+                try Vocabulary(contentsOf: targetVocabularyPath))
+    }
+
     /// Loads the model saved in `weightsFile` (best.safetensors unless told otherwise),
     /// checking it against the configuration and vocabularies saved beside it.
     public func loadModel(weightsFile: String = "best.safetensors")
         throws -> (model: Seq2Seq, config: Configuration, source: Vocabulary, target: Vocabulary) {
-        guard FileManager.default.fileExists(atPath: folder) else {
-            throw InputError(path: folder, "no such checkpoint folder")
+        let (config, source, target) = try readDescription()
+        let weightsPath = path(weightsFile)
+        let (arrays, metadata) = try SafeTensors.read(weightsPath)
+        let model = try makeModel(config: config, source: source, target: target,
+                                  weights: arrays, metadata: metadata, path: weightsPath)
+        model.trackGradients(false)
+        return (model, config, source, target)
+    }
+
+    /// The model that `config` and the vocabularies describe, holding `weights` (read from
+    /// `path`, whose format version must be ours).
+    func makeModel(config: Configuration, source: Vocabulary, target: Vocabulary,
+                   weights: [NamedArray], metadata: [String: String], path: String) throws(InputError) -> Seq2Seq {
+        if let version = metadata["format_version"], version != String(Configuration.currentFormatVersion) {
+            throw InputError(path: path, "format version \(version), this nmt reads version \(Configuration.currentFormatVersion)")
         }
-        let config = try readConfiguration()
-        let source = try Vocabulary(contentsOf: sourceVocabularyPath)
-        let target = try Vocabulary(contentsOf: targetVocabularyPath)
+        try checkVocabularies(weights, source: source, target: target, weightsPath: path)
         var generator = SeededGenerator(seed: 0)
         let model = Seq2Seq(config: config.model, sourceVocabularySize: source.count,
                             targetVocabularySize: target.count, generator: &generator)
-        let weightsPath = path(weightsFile)
-        let (arrays, metadata) = try SafeTensors.read(weightsPath)
-        if let version = metadata["format_version"], version != String(Configuration.currentFormatVersion) {
-            throw InputError(path: weightsPath, "format version \(version), this nmt reads version \(Configuration.currentFormatVersion)")
-        }
-        try checkVocabularies(arrays, source: source, target: target, weightsPath: weightsPath)
-        try model.load(arrays, from: weightsPath)
-        model.trackGradients(false)
-        return (model, config, source, target)
+        try model.load(weights, from: path)
+        return model
     }
 
     /// A vocabulary that does not match the embeddings is the likeliest mix-up (files

@@ -29,13 +29,18 @@ public final class Trainer {
     private var optimizer: Adam
     private let batcher: Batcher
 
-    /// A new training into `checkpoint`'s folder, which is created.
+    /// A new training into `checkpoint`'s folder, which is created. Nothing is written if
+    /// the length limit leaves no pair to train on.
     public init(config: Configuration, train: ParallelCorpus, valid: ParallelCorpus, checkpoint: Checkpoint) throws {
         self.config = config
         self.checkpoint = checkpoint
         let tokenizer = WordTokenizer(lowercase: config.vocabulary.lowercase)
         self.train = TrainingData(corpus: train, tokenizer: tokenizer, maxLength: config.training.maxLength,
                                   config: config.vocabulary)
+        guard !self.train.pairs.isEmpty else {
+            throw InputError(path: train.sourcePath, "no pair has at most \(config.training.maxLength) tokens on both "
+                             + "sides (\(self.train.corpus.longLinesSkipped) longer ones left out); raise --max-length")
+        }
         self.valid = TrainingData(corpus: valid, tokenizer: tokenizer,
                                   vocabularies: (self.train.source, self.train.target))
         var generator = SeededGenerator(seed: config.training.seed)
@@ -45,57 +50,35 @@ public final class Trainer {
         batcher = Batcher(pairs: self.train.pairs, batchSize: config.training.batchSize)
         state = TrainerState(epochGenerator: SeededGenerator(seed: config.training.seed &+ 1),
                              dropoutGenerator: SeededGenerator(seed: config.training.seed &+ 2),
-                             learningRate: config.training.learningRate)
+                             learningRate: config.training.learningRate, trainingPairs: self.train.pairs.count)
         log = []
         try checkpoint.writeDescription(config, source: self.train.source, target: self.train.target)
     }
 
-    /// Continues the training saved in `checkpoint` (its configuration, vocabularies,
-    /// last weights, optimiser moments and trainer state).
+    /// Continues the training saved in `checkpoint`: its configuration and vocabularies,
+    /// and the weights, optimiser moments and trainer state of its last save (see
+    /// ``TrainingSnapshot``). The corpus must be the one it was trained on.
     public init(resuming checkpoint: Checkpoint, train: ParallelCorpus, valid: ParallelCorpus) throws {
-        let loaded = try checkpoint.loadModel(weightsFile: "last.safetensors")
-        config = loaded.config
+        let description = try checkpoint.readDescription()
+        (model, optimizer, state) = try TrainingSnapshot.read(checkpoint.optimizerPath, checkpoint: checkpoint,
+                                                              description: description)
+        config = description.config
         self.checkpoint = checkpoint
-        model = loaded.model
         model.trackGradients(true)
         let tokenizer = WordTokenizer(lowercase: config.vocabulary.lowercase)
+        let vocabularies = (description.source, description.target)
         self.train = TrainingData(corpus: train, tokenizer: tokenizer, maxLength: config.training.maxLength,
-                                  vocabularies: (loaded.source, loaded.target))
-        self.valid = TrainingData(corpus: valid, tokenizer: tokenizer, vocabularies: (loaded.source, loaded.target))
+                                  vocabularies: vocabularies)
+        self.valid = TrainingData(corpus: valid, tokenizer: tokenizer, vocabularies: vocabularies)
+        guard self.train.pairs.count == state.trainingPairs else {
+            throw InputError(path: train.sourcePath, "\(self.train.pairs.count) training pairs, but the checkpoint was "
+                             + "trained on \(state.trainingPairs); resuming needs the same corpus and --max-length")
+        }
         batcher = Batcher(pairs: self.train.pairs, batchSize: config.training.batchSize)
-        state = try Self.readState(checkpoint)
-        log = try LogEntry.readLog(checkpoint.logPath)
-        optimizer = Adam(parameters: model.parameters, learningRate: state.learningRate)
-        try restoreOptimizer()
-    }
-
-    private static func readState(_ checkpoint: Checkpoint) throws -> TrainerState {
-        let path = checkpoint.trainerStatePath
-        let text = try readLines(atPath: path).joined(separator: "\n")
-        do {
-            return try JSONDecoder().decode(TrainerState.self, from: Data(text.utf8))
-        } catch {
-            throw InputError(path: path, "not a trainer state: \(error)")
-        }
-    }
-
-    private func restoreOptimizer() throws {
-        let path = checkpoint.optimizerPath
-        let (arrays, metadata) = try SafeTensors.read(path)
-        guard metadata["step"] == String(state.step) else {
-            throw InputError(path: path, "holds step \(metadata["step"] ?? "?"), trainer.json is at step \(state.step)")
-        }
-        let byName = Dictionary(arrays.map { ($0.name, $0.values) }, uniquingKeysWith: { a, _ in a })
-        var first: [[Float]] = [], second: [[Float]] = []
-        for (name, tensor) in model.namedParameters {
-            guard let m = byName[name + ".exp_avg"], let v = byName[name + ".exp_avg_sq"],
-                  m.count == tensor.count, v.count == tensor.count else {
-                throw InputError(path: path, "moments of \(name) missing or of the wrong size")
-            }
-            first.append(m)
-            second.append(v)
-        }
-        optimizer.restore(step: state.step, firstMoments: first, secondMoments: second)
+        // log.jsonl is written before the snapshot, so it may hold lines of a save that
+        // never took effect; their validations will be run again.
+        let savedStep = state.step
+        log = try LogEntry.readLog(checkpoint.logPath).filter { $0.step <= savedStep }
     }
 
     // MARK: Running
@@ -107,7 +90,6 @@ public final class Trainer {
         let settings = config.training
         var probe = state.epochGenerator
         let stepsPerEpoch = batcher.epoch(using: &probe).count
-        var lossSum = 0.0, tokenCount = 0
         var secondsThisRun = 0.0, tokensThisRun = 0, stepsThisRun = 0
         while state.stopReason == nil {
             var generator = state.epochGenerator
@@ -120,14 +102,15 @@ public final class Trainer {
                 secondsThisRun += seconds
                 tokensThisRun += batch.targetTokens
                 stepsThisRun += 1
-                lossSum += loss * Double(batch.targetTokens)
-                tokenCount += batch.targetTokens
+                state.lossSinceValidation += loss * Double(batch.targetTokens)
+                state.tokensSinceValidation += batch.targetTokens
                 state.batchesDoneInEpoch += 1
-                let stepsLeft = (settings.maxEpochs - state.epoch) * stepsPerEpoch
-                    + (batches.count - state.batchesDoneInEpoch)
+                // In floating point: a huge --epochs must not overflow an Int.
+                let stepsLeft = Double(settings.maxEpochs - state.epoch) * Double(stepsPerEpoch)
+                    + Double(batches.count - state.batchesDoneInEpoch)
                 report(.step(step: state.step, epoch: state.epoch, loss: loss,
                              tokensPerSecond: Double(tokensThisRun) / secondsThisRun,
-                             secondsLeft: secondsThisRun / Double(stepsThisRun) * Double(stepsLeft)))
+                             secondsLeft: secondsThisRun / Double(stepsThisRun) * stepsLeft))
                 let endOfEpoch = state.batchesDoneInEpoch == batches.count
                 if endOfEpoch {
                     state.epoch += 1
@@ -136,10 +119,7 @@ public final class Trainer {
                 }
                 let due = settings.validateEvery > 0 ? state.step % settings.validateEvery == 0 : endOfEpoch
                 if due {
-                    try validate(trainLoss: lossSum / Double(max(tokenCount, 1)),
-                                 tokensPerSecond: Double(tokensThisRun) / max(secondsThisRun, 1e-9), report: report)
-                    lossSum = 0
-                    tokenCount = 0
+                    try validate(tokensPerSecond: Double(tokensThisRun) / max(secondsThisRun, 1e-9), report: report)
                 }
                 if state.epoch > settings.maxEpochs && state.stopReason == nil {
                     state.stopReason = "reached \(settings.maxEpochs) epochs"
@@ -156,11 +136,12 @@ public final class Trainer {
         report(.note("training ended: \(state.stopReason!)"))
     }
 
-    /// One Adam update on one batch; returns the batch's mean loss per token.
+    /// One Adam update on one batch; returns the batch's mean loss per token. A loss or
+    /// gradient that is not finite stops training with nothing changed, neither the
+    /// weights nor the state: the last save stays the one to resume from.
     private func update(_ batch: Batch) throws -> Double {
         var dropout: SeededGenerator? = state.dropoutGenerator
         let loss = model.loss(batch, dropout: &dropout, smoothing: config.training.labelSmoothing)
-        state.dropoutGenerator = dropout!
         guard loss.scalar.isFinite else {
             throw TrainingError("the loss became \(loss.scalar) at step \(state.step + 1); the last checkpoint is kept")
         }
@@ -171,13 +152,17 @@ public final class Trainer {
         }
         optimizer.learningRate = state.learningRate
         optimizer.update()
+        state.dropoutGenerator = dropout!
         state.step += 1
         return Double(loss.scalar)
     }
 
     /// Validation loss and BLEU, the log line, the checkpoints, and the schedule.
-    private func validate(trainLoss: Double, tokensPerSecond: Double, report: (TrainingEvent) -> Void) throws {
+    private func validate(tokensPerSecond: Double, report: (TrainingEvent) -> Void) throws {
         let (validLoss, bleu) = evaluate()
+        let trainLoss = state.lossSinceValidation / Double(max(state.tokensSinceValidation, 1))
+        state.lossSinceValidation = 0
+        state.tokensSinceValidation = 0
         let entry = LogEntry(step: state.step, epoch: state.epoch - (state.batchesDoneInEpoch == 0 ? 1 : 0),
                              trainLoss: trainLoss, validLoss: validLoss, validBLEU: bleu.score,
                              tokensPerSecond: tokensPerSecond, wallSeconds: state.wallSeconds,
@@ -222,18 +207,17 @@ public final class Trainer {
         return (lossSum / Double(max(tokens, 1)), bleu)
     }
 
-    /// Writes last.safetensors, the optimiser moments, log.jsonl and trainer.json, each
-    /// whole; trainer.json last, so a run killed in between resumes from the previous
-    /// consistent state (the moments file names its step and is checked against it).
+    /// Saves what resuming needs and what people read, each file whole or not at all, in
+    /// an order that survives being killed between any two files:
+    /// 1. log.jsonl, which may run ahead of the snapshot (resuming drops the extra lines);
+    /// 2. last.optim.safetensors, the ``TrainingSnapshot``: once it is renamed into place,
+    ///    the save has taken effect;
+    /// 3. last.safetensors and trainer.json, the same weights and state for translating
+    ///    and for reading.
     private func saveLast() throws {
-        try checkpoint.writeWeights(model, to: checkpoint.lastWeightsPath)
-        var moments: [NamedArray] = []
-        for ((name, tensor), (m, v)) in zip(model.namedParameters, zip(optimizer.firstMoments, optimizer.secondMoments)) {
-            moments.append(NamedArray(name: name + ".exp_avg", shape: tensor.shape, values: m))
-            moments.append(NamedArray(name: name + ".exp_avg_sq", shape: tensor.shape, values: v))
-        }
-        try SafeTensors.write(moments, metadata: ["step": String(state.step)], to: checkpoint.optimizerPath)
         try LogEntry.writeLog(log, to: checkpoint.logPath)
+        try TrainingSnapshot.write(model: model, optimizer: optimizer, state: state, to: checkpoint.optimizerPath)
+        try checkpoint.writeWeights(model, to: checkpoint.lastWeightsPath)
         try AtomicFile.write(try Checkpoint.json(state) + "\n", to: checkpoint.trainerStatePath)
     }
 }

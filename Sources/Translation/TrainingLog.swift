@@ -46,7 +46,8 @@ public struct LogEntry: Codable, Equatable, Sendable {
 }
 
 /// Everything besides weights and optimiser moments that a resumed training needs to
-/// continue exactly as if it had never stopped (trainer.json).
+/// continue exactly as if it had never stopped (saved in the ``TrainingSnapshot``, and
+/// as trainer.json for reading).
 public struct TrainerState: Codable, Equatable, Sendable {
     /// Updates done so far.
     public var step = 0
@@ -64,6 +65,14 @@ public struct TrainerState: Codable, Equatable, Sendable {
     public var validationsWithoutImprovement = 0
     public var validationsSinceDecay = 0
     public var wallSeconds: Double = 0
+    /// The training loss summed over the target tokens since the last validation, and
+    /// their number: the next log line's train loss, which must count the steps taken
+    /// before an interruption too.
+    public var lossSinceValidation: Double = 0
+    public var tokensSinceValidation = 0
+    /// The number of training pairs, since resuming on another corpus would not continue
+    /// the same epoch.
+    public var trainingPairs = 0
     /// Why training ended, once it has (nil while it can go on).
     public var stopReason: String?
 }

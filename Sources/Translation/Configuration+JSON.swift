@@ -7,18 +7,25 @@ extension Configuration {
     /// their defaults, so a file need only say what it changes; a key we do not know is
     /// refused, since a misspelt setting silently ignored is worse than an error.
     public static func parse(_ text: String, path: String) throws(InputError) -> Configuration {
-        guard let user = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw InputError(path: path, "not a JSON object")
+        guard let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else {
+            throw InputError(path: path, "not valid JSON")
         }
+        guard let user = json as? [String: Any] else { throw InputError(path: path, "not a JSON object") }
         let defaults = try! JSONSerialization.jsonObject(with: JSONEncoder().encode(Configuration())) as! [String: Any]
-        let merged = try merge(user, into: defaults, path: path, keyPath: "")
+        var merged = defaults
+        for (keys, value) in try settings(in: user, known: defaults, path: path) {
+            // Each setting is decoded on its own first, because Foundation's decoder does
+            // not say which key held a number it could not convert (-1 for the seed, 3.5
+            // for a count).
+            guard (try? decode(replacing(keys[...], with: value, in: defaults))) != nil else {
+                throw InputError(path: path, "\(keys.joined(separator: ".")): \(jsonText(value)) is not a valid value "
+                                 + "(the default is \(jsonText(defaultValue(keys, in: defaults))))")
+            }
+            merged = replacing(keys[...], with: value, in: merged)
+        }
         let config: Configuration
         do {
-            config = try JSONDecoder().decode(Configuration.self,
-                                              from: JSONSerialization.data(withJSONObject: merged))
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
-            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw InputError(path: path, "\(key): \(context.debugDescription)")
+            config = try decode(merged)
         } catch {
             throw InputError(path: path, "\(error)")
         }
@@ -29,25 +36,53 @@ extension Configuration {
         return config
     }
 
-    private static func merge(_ user: [String: Any], into defaults: [String: Any],
-                              path: String, keyPath: String) throws(InputError) -> [String: Any] {
-        var merged = defaults
-        for (key, value) in user {
-            let name = keyPath.isEmpty ? key : keyPath + "." + key
-            guard let known = defaults[key] else {
-                throw InputError(path: path, "unknown setting \(name) (known: \(defaults.keys.sorted().joined(separator: ", ")))")
+    /// Every setting in `user` that is not a section, as its key path and value, after
+    /// checking each key against those `known`.
+    private static func settings(in user: [String: Any], known: [String: Any], path: String,
+                                 keyPath: [String] = []) throws(InputError) -> [(keys: [String], value: Any)] {
+        var found: [(keys: [String], value: Any)] = []
+        for (key, value) in user.sorted(by: { $0.key < $1.key }) {
+            let keys = keyPath + [key]
+            let name = keys.joined(separator: ".")
+            guard let knownValue = known[key] else {
+                throw InputError(path: path, "unknown setting \(name) (known: \(known.keys.sorted().joined(separator: ", ")))")
             }
-            if let section = known as? [String: Any] {
+            if let section = knownValue as? [String: Any] {
                 guard let userSection = value as? [String: Any] else {
                     throw InputError(path: path, "\(name) must be an object")
                 }
-                merged[key] = try merge(userSection, into: section, path: path, keyPath: name)
+                found += try settings(in: userSection, known: section, path: path, keyPath: keys)
             } else {
-                merged[key] = value
+                found.append((keys, value))
             }
         }
-        return merged
+        return found
     }
+
+    /// `object` with the setting at `keys` set to `value`.
+    private static func replacing(_ keys: ArraySlice<String>, with value: Any, in object: [String: Any]) -> [String: Any] {
+        var object = object
+        let key = keys.first!
+        object[key] = keys.count == 1 ? value : replacing(keys.dropFirst(), with: value, in: object[key] as! [String: Any])
+        return object
+    }
+
+    private static func defaultValue(_ keys: [String], in defaults: [String: Any]) -> Any {
+        keys.dropLast().reduce(defaults) { $0[$1] as! [String: Any] }[keys.last!]!
+    }
+
+    private static func decode(_ object: [String: Any]) throws -> Configuration {
+        try JSONDecoder().decode(Configuration.self, from: JSONSerialization.data(withJSONObject: object))
+    }
+
+    /// A value read from JSON, written back as JSON text.
+    private static func jsonText(_ value: Any) -> String {
+        let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys])
+        return data.map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
+    }
+
+    /// The largest embedding, hidden or attention size accepted.
+    public static let largestSize = 65_536
 
     /// Every setting that is out of range, as a sentence naming the setting; empty when
     /// the configuration can be used.
@@ -56,10 +91,17 @@ extension Configuration {
         func positive(_ value: Int, _ name: String) {
             if value < 1 { found.append("\(name) must be at least 1, got \(value)") }
         }
-        positive(model.embeddingSize, "model.embeddingSize")
-        positive(model.encoderHiddenSize, "model.encoderHiddenSize")
-        positive(model.decoderHiddenSize, "model.decoderHiddenSize")
-        positive(model.attentionSize, "model.attentionSize")
+        // Sizes have a ceiling too: beyond it, a weight matrix's element count (a size times
+        // a vocabulary or another size) could overflow an Int.
+        func size(_ value: Int, _ name: String) {
+            if !(1...Self.largestSize).contains(value) {
+                found.append("\(name) must be between 1 and \(Self.largestSize), got \(value)")
+            }
+        }
+        size(model.embeddingSize, "model.embeddingSize")
+        size(model.encoderHiddenSize, "model.encoderHiddenSize")
+        size(model.decoderHiddenSize, "model.decoderHiddenSize")
+        size(model.attentionSize, "model.attentionSize")
         if !(model.dropout >= 0 && model.dropout < 1) {
             found.append("model.dropout must be in [0, 1), got \(model.dropout)")
         }

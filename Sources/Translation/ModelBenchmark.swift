@@ -10,12 +10,12 @@ public enum ModelBenchmark {
     /// Trains `batches` batches (after two of warm-up) of `corpus` and decodes its first
     /// `sentences` source sentences greedily and with a beam of 5, reporting each figure
     /// as it is measured. Throughput counts real target tokens (`</s>` included, padding
-    /// not), as the PyTorch peer does.
+    /// not), as the PyTorch peer does. Throws if the length limit leaves no pair.
     public static func run(config: Configuration, corpus: ParallelCorpus, batches: Int, sentences: Int,
-                           report: (BenchmarkFigure) -> Void) {
+                           report: (BenchmarkFigure) -> Void) throws {
         setBLASThreads(config.training.threads)
         let tokenizer = WordTokenizer(lowercase: config.vocabulary.lowercase)
-        let data = TrainingData(corpus: corpus, tokenizer: tokenizer, maxLength: config.training.maxLength,
+        let data = try TrainingData(corpus: corpus, tokenizer: tokenizer, maxLength: config.training.maxLength,
                                 config: config.vocabulary)
         var generator = SeededGenerator(seed: config.training.seed)
         let model = Seq2Seq(config: config.model, sourceVocabularySize: data.source.count,

@@ -35,13 +35,9 @@ public final class Trainer {
         self.config = config
         self.checkpoint = checkpoint
         let tokenizer = WordTokenizer(lowercase: config.vocabulary.lowercase)
-        self.train = TrainingData(corpus: train, tokenizer: tokenizer, maxLength: config.training.maxLength,
+        self.train = try TrainingData(corpus: train, tokenizer: tokenizer, maxLength: config.training.maxLength,
                                   config: config.vocabulary)
-        guard !self.train.pairs.isEmpty else {
-            throw InputError(path: train.sourcePath, "no pair has at most \(config.training.maxLength) tokens on both "
-                             + "sides (\(self.train.corpus.longLinesSkipped) longer ones left out); raise --max-length")
-        }
-        self.valid = TrainingData(corpus: valid, tokenizer: tokenizer,
+        self.valid = try TrainingData(corpus: valid, tokenizer: tokenizer,
                                   vocabularies: (self.train.source, self.train.target))
         var generator = SeededGenerator(seed: config.training.seed)
         model = Seq2Seq(config: config.model, sourceVocabularySize: self.train.source.count,
@@ -57,19 +53,24 @@ public final class Trainer {
 
     /// Continues the training saved in `checkpoint`: its configuration and vocabularies,
     /// and the weights, optimiser moments and trainer state of its last save (see
-    /// ``TrainingSnapshot``). The corpus must be the one it was trained on.
-    public init(resuming checkpoint: Checkpoint, train: ParallelCorpus, valid: ParallelCorpus) throws {
+    /// ``TrainingSnapshot``). The corpus must be the one it was trained on. `threads`
+    /// replaces the saved thread count, for another machine; the losses may then differ
+    /// in their last bits from those of an uninterrupted run.
+    public init(resuming checkpoint: Checkpoint, train: ParallelCorpus, valid: ParallelCorpus,
+                threads: Int? = nil) throws {
         let description = try checkpoint.readDescription()
         (model, optimizer, state) = try TrainingSnapshot.read(checkpoint.optimizerPath, checkpoint: checkpoint,
                                                               description: description)
-        config = description.config
+        var config = description.config
+        if let threads { config.training.threads = threads }
+        self.config = config
         self.checkpoint = checkpoint
         model.trackGradients(true)
         let tokenizer = WordTokenizer(lowercase: config.vocabulary.lowercase)
         let vocabularies = (description.source, description.target)
-        self.train = TrainingData(corpus: train, tokenizer: tokenizer, maxLength: config.training.maxLength,
+        self.train = try TrainingData(corpus: train, tokenizer: tokenizer, maxLength: config.training.maxLength,
                                   vocabularies: vocabularies)
-        self.valid = TrainingData(corpus: valid, tokenizer: tokenizer, vocabularies: vocabularies)
+        self.valid = try TrainingData(corpus: valid, tokenizer: tokenizer, vocabularies: vocabularies)
         guard self.train.pairs.count == state.trainingPairs else {
             throw InputError(path: train.sourcePath, "\(self.train.pairs.count) training pairs, but the checkpoint was "
                              + "trained on \(state.trainingPairs); resuming needs the same corpus and --max-length")

@@ -8,12 +8,17 @@ public struct TrainingData {
     public let pairs: [(source: [Int], target: [Int])]
 
     /// Tokenizes `corpus` and leaves out pairs longer than `maxLength` tokens on either
-    /// side. The vocabularies are counted from it unless given (as when resuming, or for
-    /// validation data, which must use the training vocabularies).
+    /// side, throwing if that leaves none. The vocabularies are counted from it unless
+    /// given (as when resuming, or for validation data, which must use the training
+    /// vocabularies).
     public init(corpus: ParallelCorpus, tokenizer: WordTokenizer, maxLength: Int? = nil,
                 vocabularies: (source: Vocabulary, target: Vocabulary)? = nil,
-                config: VocabularyConfig = VocabularyConfig()) {
+                config: VocabularyConfig = VocabularyConfig()) throws(InputError) {
         let kept = maxLength.map { corpus.filtered(maxTokens: $0, tokenizer: tokenizer) } ?? corpus
+        if let maxLength, kept.count == 0 {
+            throw InputError(path: corpus.sourcePath, "no pair has at most \(maxLength) tokens on both sides "
+                             + "(\(kept.longLinesSkipped) longer ones left out); raise --max-length")
+        }
         let sources = kept.sources.map(tokenizer.tokenize)
         let targets = kept.targets.map(tokenizer.tokenize)
         self.corpus = kept

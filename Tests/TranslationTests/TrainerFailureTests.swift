@@ -53,6 +53,16 @@ struct TrainerFailureTests {
         #expect(!FileManager.default.fileExists(atPath: fixture.checkpoint.folder))
     }
 
+    /// The benchmark trains on the same data, and used to divide by its zero batches.
+    @Test func theBenchmarkRefusesACorpusEmptiedByTheLengthLimit() throws {
+        var fixture = try TrainingFixture()
+        fixture.config.training.maxLength = 3
+        let error = #expect(throws: InputError.self) {
+            try ModelBenchmark.run(config: fixture.config, corpus: fixture.train, batches: 1, sentences: 1) { _ in }
+        }
+        #expect(error?.path == fixture.train.sourcePath)
+    }
+
     /// Settings far beyond any sensible value (a run of Int.max epochs, a batch larger
     /// than any corpus) train normally instead of overflowing an integer.
     @Test func hugeEpochAndBatchCountsDoNotOverflow() throws {

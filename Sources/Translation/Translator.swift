@@ -9,6 +9,9 @@ public struct Translation: Sendable {
     /// Rows: output steps (tokens, then `</s>` if produced); columns: source tokens and `</s>`.
     public var alignment: [[Float]]
     public var logProbability: Float
+    /// Tokens cut from the end of the source because it was longer than the translator
+    /// was allowed to read; `sourceTokens` holds the ones translated.
+    public var droppedSourceTokens = 0
 }
 
 /// A trained model with the vocabularies and tokenizer it was trained with.
@@ -34,14 +37,23 @@ public struct Translator {
 
     /// Translates `sentences` in batches, keeping their order; an empty (or all-blank)
     /// sentence translates to an empty one.
+    ///
+    /// Only the first `maxSourceTokens` tokens of a sentence are translated (see
+    /// ``Translation/droppedSourceTokens``): decoding time grows with the source length
+    /// times the output length, which the length limit lets grow with the source, so one
+    /// runaway line of thousands of words would otherwise hold up every line after it.
     public func translate(_ sentences: [String], beam: Int = 1, alpha: Float = 1,
-                          limit: LengthLimit = LengthLimit(), batchSize: Int = 64) -> [Translation] {
-        let tokenized = sentences.map(tokenizer.tokenize)
-        var results = tokenized.map {
-            Translation(text: "", sourceTokens: $0, tokens: [], alignment: [], logProbability: 0)
+                          limit: LengthLimit = LengthLimit(), batchSize: Int = 64,
+                          maxSourceTokens: Int = .max) -> [Translation] {
+        precondition(maxSourceTokens >= 1, "translate: maxSourceTokens must be at least 1")
+        var results = sentences.map { sentence in
+            let tokens = tokenizer.tokenize(sentence)
+            return Translation(text: "", sourceTokens: Array(tokens.prefix(maxSourceTokens)), tokens: [],
+                               alignment: [], logProbability: 0,
+                               droppedSourceTokens: max(0, tokens.count - maxSourceTokens))
         }
-        let nonEmpty = tokenized.indices.filter { !tokenized[$0].isEmpty }
-        let encoded = nonEmpty.map { source.encode(tokenized[$0]) }
+        let nonEmpty = results.indices.filter { !results[$0].sourceTokens.isEmpty }
+        let encoded = nonEmpty.map { source.encode(results[$0].sourceTokens) }
         for batch in Batcher.decodingBatches(sources: encoded, batchSize: batchSize) {
             let hypotheses = beam <= 1
                 ? model.greedySearch(batch, limit: limit)

@@ -1,0 +1,42 @@
+/// The translator on awkward input: runaway lines, empty lines, control characters,
+/// emoji and mixed scripts.
+import Foundation
+import Testing
+@testable import Translation
+
+struct TranslatorTests {
+    let translator: Translator = {
+        var generator = SeededGenerator(seed: 11)
+        let source = Vocabulary(tokens: ["ein", "hund", "läuft", "."])
+        let target = Vocabulary(tokens: ["a", "dog", "runs", "."])
+        let model = Seq2Seq(config: tinyConfig(size: 4), sourceVocabularySize: source.count,
+                            targetVocabularySize: target.count, generator: &generator)
+        model.trackGradients(false)
+        return Translator(model: model, source: source, target: target, lowercase: false)
+    }()
+
+    /// A line of 5,000 words is cut to its first `maxSourceTokens`, which bounds the time
+    /// it takes; the translation says how many tokens were left out.
+    @Test func aRunawayLineIsCutToTheLongestSourceAllowed() {
+        let line = Array(repeating: "ein hund läuft", count: 1_700).joined(separator: " ")
+        let start = Date()
+        let translation = translator.translate([line, "ein hund"], maxSourceTokens: 50)
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(translation[0].sourceTokens.count == 50)
+        #expect(translation[0].droppedSourceTokens == 5_050)
+        #expect(translation[0].tokens.count <= LengthLimit().maxTokens(sourceLength: 50))
+        #expect(translation[1].droppedSourceTokens == 0)
+    }
+
+    /// Every input line gives exactly one output line, in order, whatever it holds.
+    @Test func oddLinesGiveOneLineEach() {
+        let lines = ["", "   ", "\t\u{0}\u{7}\u{1B}[31m", "ein 🐕‍🦺 läuft 👍🏽", "der Hund ist 犬 und كلب und कुत्ता",
+                     "e\u{301}\u{301}\u{301}", "\u{202E}ein hund\u{202C}", "\u{FEFF}ein", String(repeating: "!", count: 300)]
+        for beam in [1, 3] {
+            let translations = translator.translate(lines, beam: beam, batchSize: 4)
+            #expect(translations.count == lines.count)
+            #expect(translations.allSatisfy { !$0.text.contains("\n") && !$0.text.contains("\r") })
+            #expect(translations[0].text.isEmpty && translations[1].text.isEmpty)
+        }
+    }
+}

@@ -12,28 +12,33 @@ struct Bench: ParsableCommand {
             number of batches, greedy and beam-5 decoding, and peak memory.
             """)
 
-    @Option(help: "Threads for matrix products.")
+    // Numbers parse `.unconditional`ly, so that a negative one is reported as out of range.
+    @Option(parsing: .unconditional, help: "Threads for matrix products.")
     var threads = 2
     @Option(help: "Corpus prefix to train and decode on.")
     var corpus = "data/train"
     @Option(help: "A JSON file of settings (the keys of config.json) for the model benchmark.")
     var config: String?
-    @Option(help: "Training batches to time.")
+    @Option(parsing: .unconditional, help: "Training batches to time.")
     var batches = 50
-    @Option(help: "Sentences to decode.")
+    @Option(parsing: .unconditional, help: "Sentences to decode.")
     var sentences = 300
     @Flag(help: "Skip the engine's figures.")
     var modelOnly = false
     @Flag(help: "Skip the model's figures.")
     var engineOnly = false
 
-    func validate() throws {
+    /// Checks the values given, inside `reportingErrors` as the other commands do: one
+    /// `error:` line and status 1.
+    func check() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        guard batches >= 1, sentences >= 1 else { throw ValidationError("--batches and --sentences must be at least 1") }
+        guard batches >= 1 else { throw ValidationError("--batches must be at least 1, got \(batches)") }
+        guard sentences >= 1 else { throw ValidationError("--sentences must be at least 1, got \(sentences)") }
     }
 
     func run() throws {
         try reportingErrors {
+            try check()
             setBLASThreads(threads)
             let kernels = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "OpenBLAS's own choice"
             print("kernels: \(kernels), threads: \(threads)")
@@ -46,7 +51,7 @@ struct Bench: ParsableCommand {
                     settings = try Configuration.parse(try readLines(atPath: config).joined(separator: "\n"), path: config)
                 }
                 settings.training.threads = threads
-                ModelBenchmark.run(config: settings, corpus: try ParallelCorpus(prefix: corpus),
+                try ModelBenchmark.run(config: settings, corpus: try ParallelCorpus(prefix: corpus),
                                    batches: batches, sentences: sentences) { print($0) }
             }
         }

@@ -24,51 +24,80 @@ struct Train: ParsableCommand {
     @Flag(help: "Continue the training saved in --out.")
     var resume = false
 
+    // The numeric options parse `.unconditional`ly: the argument after them is their value
+    // even if it starts with '-', so that `--batch-size -3` says that -3 is out of range
+    // instead of that the value is missing.
     @Option(help: "Attention: additive (Bahdanau) or none (the RNNencdec baseline).")
     var attention: ModelConfig.Attention?
-    @Option(help: "Word embedding size E.") var embeddingSize: Int?
-    @Option(help: "Encoder LSTM size H per direction.") var encoderHiddenSize: Int?
-    @Option(help: "Decoder LSTM size D.") var decoderHiddenSize: Int?
-    @Option(help: "Alignment MLP size A.") var attentionSize: Int?
-    @Option(help: "Dropout rate in [0, 1).") var dropout: Float?
+    @Option(parsing: .unconditional, help: "Word embedding size E.") var embeddingSize: Int?
+    @Option(parsing: .unconditional, help: "Encoder LSTM size H per direction.") var encoderHiddenSize: Int?
+    @Option(parsing: .unconditional, help: "Decoder LSTM size D.") var decoderHiddenSize: Int?
+    @Option(parsing: .unconditional, help: "Alignment MLP size A.") var attentionSize: Int?
+    @Option(parsing: .unconditional, help: "Dropout rate in [0, 1).") var dropout: Float?
 
-    @Option(help: "Sentences per batch.") var batchSize: Int?
-    @Option(help: "Adam's learning rate.") var learningRate: Float?
-    @Option(help: "Maximum global gradient norm.") var clipNorm: Float?
-    @Option(help: "Label smoothing ε in [0, 1).") var labelSmoothing: Float?
-    @Option(help: "Maximum number of epochs.") var epochs: Int?
-    @Option(help: "Validate every N steps (0: once per epoch).") var validateEvery: Int?
-    @Option(help: "Stop after this many validations without a better BLEU.") var patience: Int?
-    @Option(help: "Lower the learning rate after this many validations without a better BLEU.") var decayPatience: Int?
-    @Option(help: "Leave out training sentences longer than this many tokens.") var maxLength: Int?
-    @Option(help: "Keep words seen at least this often.") var minFrequency: Int?
-    @Option(help: "Largest vocabulary, specials included.") var maxVocabulary: Int?
+    @Option(parsing: .unconditional, help: "Sentences per batch.") var batchSize: Int?
+    @Option(parsing: .unconditional, help: "Adam's learning rate.") var learningRate: Float?
+    @Option(parsing: .unconditional, help: "Maximum global gradient norm.") var clipNorm: Float?
+    @Option(parsing: .unconditional, help: "Label smoothing ε in [0, 1).") var labelSmoothing: Float?
+    @Option(parsing: .unconditional, help: "Maximum number of epochs.") var epochs: Int?
+    @Option(parsing: .unconditional, help: "Validate every N steps (0: once per epoch).") var validateEvery: Int?
+    @Option(parsing: .unconditional, help: "Stop after this many validations without a better BLEU.") var patience: Int?
+    @Option(parsing: .unconditional, help: "Lower the learning rate after this many validations without a better BLEU.") var decayPatience: Int?
+    @Option(parsing: .unconditional, help: "Leave out training sentences longer than this many tokens.") var maxLength: Int?
+    @Option(parsing: .unconditional, help: "Keep words seen at least this often.") var minFrequency: Int?
+    @Option(parsing: .unconditional, help: "Largest vocabulary, specials included.") var maxVocabulary: Int?
     @Flag(help: "Lowercase all text.") var lowercase = false
-    @Option(help: "Random seed for weights, dropout and data order.") var seed: UInt64?
-    @Option(help: "Threads for matrix products.") var threads: Int?
+    @Option(parsing: .unconditional, help: "Random seed for weights, dropout and data order.") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Threads for matrix products.") var threads: Int?
 
     func run() throws {
         try reportingErrors {
+            installStopHandlers()
             let folder = out ?? "checkpoints/" + (attention == ModelConfig.Attention.none ? "tiny-none" : "tiny")
             let checkpoint = Checkpoint(folder: folder)
+            // Settings first: a bad value is reported before any corpus is read.
+            if resume {
+                if let given = settingsGiven.first {
+                    throw ValidationError("\(given) cannot be used with --resume: the settings are those in "
+                                          + "\(checkpoint.configPath) (only --threads may change)")
+                }
+                if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+            }
+            let settings = resume ? nil : try settings()
             let trainCorpus = try ParallelCorpus(prefix: train)
             let validCorpus = try ParallelCorpus(prefix: valid)
+            // Read now, so that a mistyped --test fails before training rather than after.
+            let testCorpus = test.isEmpty ? nil : try ParallelCorpus(prefix: test)
             let trainer: Trainer
-            if resume {
-                trainer = try Trainer(resuming: checkpoint, train: trainCorpus, valid: validCorpus)
-                note("resuming \(folder) at step \(trainer.state.step), epoch \(trainer.state.epoch)")
+            if let settings {
+                trainer = try Trainer(config: settings, train: trainCorpus, valid: validCorpus, checkpoint: checkpoint)
             } else {
-                trainer = try Trainer(config: try settings(), train: trainCorpus, valid: validCorpus, checkpoint: checkpoint)
+                trainer = try Trainer(resuming: checkpoint, train: trainCorpus, valid: validCorpus, threads: threads)
+                note("resuming \(folder) at step \(trainer.state.step), epoch \(trainer.state.epoch)")
             }
             describe(trainer)
-            installStopHandlers()
             let progress = Progress()
             try trainer.run(shouldStop: { stopRequested.load(ordering: .relaxed) }) { event in
                 progress.show(event)
             }
             if stopRequested.load(ordering: .relaxed) { return }
-            try finish(trainer)
+            try finish(trainer, testCorpus: testCorpus)
         }
+    }
+
+    /// The settings given as options (or in --config), which --resume does not take: the
+    /// checkpoint's own settings continue the training exactly.
+    private var settingsGiven: [String] {
+        let options: [(name: String, value: Any?)] = [
+            ("--config", config), ("--attention", attention), ("--embedding-size", embeddingSize),
+            ("--encoder-hidden-size", encoderHiddenSize), ("--decoder-hidden-size", decoderHiddenSize),
+            ("--attention-size", attentionSize), ("--dropout", dropout), ("--batch-size", batchSize),
+            ("--learning-rate", learningRate), ("--clip-norm", clipNorm), ("--label-smoothing", labelSmoothing),
+            ("--epochs", epochs), ("--validate-every", validateEvery), ("--patience", patience),
+            ("--decay-patience", decayPatience), ("--max-length", maxLength), ("--min-frequency", minFrequency),
+            ("--max-vocabulary", maxVocabulary), ("--lowercase", lowercase ? true : nil), ("--seed", seed),
+        ]
+        return options.filter { $0.value != nil }.map(\.name)
     }
 
     /// Defaults, then the --config file, then options given on the command line.
@@ -109,23 +138,34 @@ struct Train: ParsableCommand {
             vocabularies: \(trainer.train.source.count) German, \(trainer.train.target.count) English
             model: \(m.attention == .none ? "no attention (RNNencdec baseline)" : "additive attention"), E \(m.embeddingSize), H \(m.encoderHiddenSize), \
             D \(m.decoderHiddenSize), A \(m.attentionSize), \(trainer.model.parameterCount) parameters
-            checkpoints: \(trainer.checkpoint.folder)
+            checkpoints: \(trainer.checkpoint.folder) (Ctrl-C saves and stops after this step; twice, at once)
             """)
     }
 
-    /// Ctrl-C and SIGTERM finish the current step and save a resumable checkpoint.
+    /// Ctrl-C and SIGTERM finish the current step and save a resumable checkpoint (when
+    /// they come while the corpora load, after the first step). The handler then steps
+    /// aside, so that a second Ctrl-C stops at once: the previous save stays whole, since
+    /// every file is replaced whole or not at all. Whoever started us may have blocked the
+    /// two signals (a test runner's threads do), which would keep them waiting forever,
+    /// so they are unblocked too.
     private func installStopHandlers() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        for s in [SIGINT, SIGTERM] { sigaddset(&signals, s) }
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
         for s in [SIGINT, SIGTERM] {
-            signal(s) { _ in stopRequested.store(true, ordering: .relaxed) }
+            signal(s) { number in
+                stopRequested.store(true, ordering: .relaxed)
+                signal(number, SIG_DFL)
+            }
         }
     }
 
     /// The test-set BLEU of the best model, and a few of its translations.
-    private func finish(_ trainer: Trainer) throws {
+    private func finish(_ trainer: Trainer, testCorpus: ParallelCorpus?) throws {
         let state = trainer.state
         note(String(format: "best validation BLEU %.2f at step %d, %.0f s of training", state.bestBLEU, state.bestStep, state.wallSeconds))
-        guard !test.isEmpty else { return }
-        let testCorpus = try ParallelCorpus(prefix: test)
+        guard let testCorpus else { return }
         let translator = try Translator(checkpoint: trainer.checkpoint)
         let translations = translator.translate(testCorpus.sources)
         let bleu = BLEU(lowercase: trainer.config.vocabulary.lowercase)

@@ -20,18 +20,20 @@ struct DecodingOptions: ParsableArguments {
     var checkpoint: String?
     @Option(help: "Which weights to load: best (by validation BLEU) or last.")
     var weights = Weights.best
-    @Option(help: ArgumentHelp("Beam size; 1 is greedy search.", valueName: "k"))
+    // Numbers parse `.unconditional`ly, so that `--beam -1` is reported as out of range
+    // rather than as a missing value.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Beam size; 1 is greedy search.", valueName: "k"))
     var beam = 1
-    @Option(help: "Length normalisation: a beam hypothesis scores log P / length^alpha.")
+    @Option(parsing: .unconditional, help: "Length normalisation: a beam hypothesis scores log P / length^alpha.")
     var alpha: Float = 1
-    @Option(help: ArgumentHelp("Longest translation, in tokens: ratio × source tokens + --max-length-extra.",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Longest translation, in tokens: ratio × source tokens + --max-length-extra.",
                                valueName: "ratio"))
     var maxLengthRatio: Float = 2
-    @Option(help: ArgumentHelp("Tokens allowed beyond --max-length-ratio × source tokens.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Tokens allowed beyond --max-length-ratio × source tokens.", valueName: "n"))
     var maxLengthExtra = 10
-    @Option(help: ArgumentHelp("Sentences decoded together.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Sentences decoded together.", valueName: "n"))
     var batchSize = 32
-    @Option(help: ArgumentHelp("Threads for matrix products.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Threads for matrix products.", valueName: "n"))
     var threads = 1
 
     /// Checks the values given. Called inside `reportingErrors` rather than as the argument
@@ -40,10 +42,13 @@ struct DecodingOptions: ParsableArguments {
     func check() throws {
         guard beam >= 1 else { throw ValidationError("--beam must be at least 1, got \(beam)") }
         guard alpha >= 0 && alpha.isFinite else { throw ValidationError("--alpha must be 0 or more, got \(alpha)") }
-        guard maxLengthRatio >= 0 && maxLengthRatio.isFinite else {
-            throw ValidationError("--max-length-ratio must be 0 or more, got \(maxLengthRatio)")
+        // The upper bounds keep the length limit's arithmetic far from overflowing.
+        guard maxLengthRatio >= 0 && maxLengthRatio <= 100 else {
+            throw ValidationError("--max-length-ratio must be between 0 and 100, got \(maxLengthRatio)")
         }
-        guard maxLengthExtra >= 0 else { throw ValidationError("--max-length-extra must be 0 or more, got \(maxLengthExtra)") }
+        guard maxLengthExtra >= 0 && maxLengthExtra <= 10_000 else {
+            throw ValidationError("--max-length-extra must be between 0 and 10000, got \(maxLengthExtra)")
+        }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
@@ -82,20 +87,36 @@ struct Translate: ParsableCommand {
         "Also write the alignment matrices to this SVG file.", valueName: "FILE.svg"))
     var attentionFile: String?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Translate only the first n tokens of a longer sentence, with a note on standard error.", valueName: "n"))
+    var maxSourceTokens = 250
+
     @Argument(help: "Sentences to translate (default: standard input, line by line).")
     var sentences: [String] = []
 
     func run() throws {
         try reportingErrors {
             try decoding.check()
+            guard maxSourceTokens >= 1 else {
+                throw ValidationError("--max-source-tokens must be at least 1, got \(maxSourceTokens)")
+            }
             setBLASThreads(decoding.threads)
             let checkpoint = Checkpoint(folder: try decoding.checkpointFolder())
             let translator = try Translator(checkpoint: checkpoint, weightsFile: decoding.weights.file)
+            let origin = sentences.isEmpty ? "standard input line" : "argument"
+            var done = 0
             var figures: [AlignmentFigure] = []
             func translateAndWrite(_ lines: [String]) {
                 let translations = translator.translate(lines, beam: decoding.beam, alpha: decoding.alpha,
-                                                        limit: decoding.limit, batchSize: decoding.batchSize)
+                                                        limit: decoding.limit, batchSize: decoding.batchSize,
+                                                        maxSourceTokens: maxSourceTokens)
                 FileHandle.standardOutput.write(Data(translations.map { $0.text + "\n" }.joined().utf8))
+                for (i, translation) in translations.enumerated() where translation.droppedSourceTokens > 0 {
+                    let length = translation.sourceTokens.count + translation.droppedSourceTokens
+                    note("note: \(origin) \(done + i + 1) has \(length) tokens; only the first \(maxSourceTokens) "
+                         + "were translated (--max-source-tokens)")
+                }
+                done += lines.count
                 if attentionFile != nil {
                     for translation in translations {
                         figures.append(AlignmentFigure(translation, caption: "Sentence \(figures.count + 1)"))

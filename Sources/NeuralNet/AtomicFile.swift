@@ -1,9 +1,5 @@
 /// Writing a file whole or not at all, so that a crash never leaves half a checkpoint.
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
+import Foundation
 
 /// Writes files so that anyone reading the path sees either the old file or the complete
 /// new one, never a mixture, even if the process or the machine stops halfway.
@@ -22,7 +18,7 @@ public enum AtomicFile {
         let (folder, name) = split(path)
         // A hidden name, unique per attempt: concurrent writers never share a temporary file.
         let suffix = String(UInt64.random(in: .min ... .max), radix: 16)
-        let temporary = "\(folder)/.\(name).\(suffix).tmp"
+        let temporary = "\(folder)/\(temporaryPrefix(name))\(suffix)\(temporarySuffix)"
 
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else {
@@ -56,6 +52,20 @@ public enum AtomicFile {
     public static func write(_ text: String, to path: String) throws {
         try write(Array(text.utf8), to: path)
     }
+
+    /// Removes the temporary files that writes to `path` left behind when their process
+    /// was killed: each is as large as the file itself, and a long job killed now and
+    /// then would pile them up. Only call this when no other process is writing `path`.
+    public static func removeLeftovers(of path: String) {
+        let (folder, name) = split(path)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for leftover in names where leftover.hasPrefix(temporaryPrefix(name)) && leftover.hasSuffix(temporarySuffix) {
+            unlink("\(folder)/\(leftover)")
+        }
+    }
+
+    private static func temporaryPrefix(_ name: String) -> String { ".\(name)." }
+    private static let temporarySuffix = ".tmp"
 
     /// The folder holding `path` and the file's own name within it.
     private static func split(_ path: String) -> (folder: String, name: String) {

@@ -80,6 +80,11 @@ public final class Trainer {
         // never took effect; their validations will be run again.
         let savedStep = state.step
         log = try LogEntry.readLog(checkpoint.logPath).filter { $0.step <= savedStep }
+        // A run killed while saving leaves temporary files as large as the ones it wrote.
+        for path in [checkpoint.logPath, checkpoint.optimizerPath, checkpoint.lastWeightsPath,
+                     checkpoint.bestWeightsPath, checkpoint.trainerStatePath] {
+            AtomicFile.removeLeftovers(of: path)
+        }
     }
 
     // MARK: Running

@@ -110,4 +110,16 @@ struct AtomicFileTests {
         #expect(versions.contains(final))
         #expect(try names(in: folder) == ["shared.bin"])
     }
+
+    /// A write killed halfway leaves its temporary file; removeLeftovers removes those of
+    /// the path given and nothing else.
+    @Test func removesTheLeftoversOfKilledWrites() throws {
+        let folder = try makeFolder()
+        defer { cleanUp(folder) }
+        for name in ["a.bin", ".a.bin.1f2e.tmp", ".a.bin.77.tmp", ".b.bin.1f2e.tmp", ".a.bin.keep"] {
+            try AtomicFile.write("x", to: "\(folder)/\(name)")
+        }
+        AtomicFile.removeLeftovers(of: "\(folder)/a.bin")
+        #expect(try names(in: folder) == [".a.bin.keep", ".b.bin.1f2e.tmp", "a.bin"])
+    }
 }

@@ -70,6 +70,18 @@ struct TrainerResumeTests {
         #expect(record.log.map(\.withoutTimings) == expected.log.map(\.withoutTimings))
     }
 
+    /// A save killed while writing a file leaves that file's temporary copy; resuming
+    /// removes it, so that a long run killed now and then does not fill the disk.
+    @Test func resumingRemovesTheLeftoversOfAKilledSave() throws {
+        let fixture = try TrainingFixture()
+        var record = TrainingRecord()
+        try record.run(try fixture.newTrainer(), stopAfter: 2)
+        let leftover = fixture.checkpoint.path(".last.optim.safetensors.5eed.tmp")
+        try "half a file".write(toFile: leftover, atomically: false, encoding: .utf8)
+        _ = try fixture.resumedTrainer()
+        #expect(!FileManager.default.fileExists(atPath: leftover))
+    }
+
     /// The epoch's batches are drawn again on resuming, so they must come from the same
     /// pairs: another corpus is refused rather than trained on in a muddled order.
     @Test func resumingOnAnotherCorpusIsRefused() throws {

@@ -7,9 +7,10 @@ import Testing
 struct TrainerResumeTests {
     /// The fixture's training run without interruption: 8 batches per epoch, 3 epochs,
     /// validations at steps 5, 10, 15 and 20 (or after each epoch), learning-rate cuts.
-    func uninterrupted(validateEvery: Int) throws -> TrainingRecord {
+    func uninterrupted(validateEvery: Int, patience: Int = 100) throws -> TrainingRecord {
         var fixture = try TrainingFixture()
         fixture.config.training.validateEvery = validateEvery
+        fixture.config.training.patience = patience
         var record = TrainingRecord()
         try record.run(try fixture.newTrainer())
         return record
@@ -35,7 +36,28 @@ struct TrainerResumeTests {
         #expect(record.log.map(\.withoutTimings) == expected.log.map(\.withoutTimings))
         #expect(try LogEntry.readLog(fixture.checkpoint.logPath).map(\.withoutTimings)
                 == expected.log.map(\.withoutTimings))
+        #expect(record.state == expected.state)
         #expect(resumed.state.stopReason == "reached 3 epochs")
+    }
+
+    /// The stopping rule counts validations without improvement across a resume: stopped
+    /// at any step, the run still stops by patience at the same step.
+    @Test func patienceCountsAcrossAResume() throws {
+        let expected = try uninterrupted(validateEvery: 2, patience: 3)
+        #expect(expected.state?.stopReason == "no better validation BLEU for 3 validations")
+        let steps = expected.losses.count
+        #expect(steps < 24)
+        for k in 1..<steps {
+            var fixture = try TrainingFixture()
+            fixture.config.training.validateEvery = 2
+            fixture.config.training.patience = 3
+            var record = TrainingRecord()
+            try record.run(try fixture.newTrainer(), stopAfter: k)
+            try record.run(try fixture.resumedTrainer())
+            #expect(record.losses == expected.losses, "stopped after \(k)")
+            #expect(record.state == expected.state, "stopped after \(k)")
+            #expect(record.log.map(\.withoutTimings) == expected.log.map(\.withoutTimings), "stopped after \(k)")
+        }
     }
 
     /// A save that fails (as a kill or a full disk would stop it) at any of its files

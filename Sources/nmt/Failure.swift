@@ -5,6 +5,12 @@ import Foundation
 /// Runs `body`; any error it throws is printed as `error: <description>` (one line that
 /// names the file and line where the error knows them) and becomes exit status 1, instead
 /// of a stack trace or the argument parser's usage text.
+///
+/// Errors the argument parser finds itself (an unknown option, a value that does not
+/// parse as a number or a choice, a missing argument) keep its own form: a first line
+/// `Error: ...` that says what is wrong, then a usage summary, and status 64 (EX_USAGE).
+/// That first line is all a script needs, and the status tells a misuse of the command
+/// apart from bad input, so we leave it so. Range checks of our own run in here instead.
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()

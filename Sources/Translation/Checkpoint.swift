@@ -29,11 +29,7 @@ public struct Checkpoint: Sendable {
 
     /// Writes the configuration and vocabularies, creating the folder if needed.
     public func writeDescription(_ config: Configuration, source: Vocabulary, target: Vocabulary) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw InputError(path: folder, "cannot create the checkpoint folder: \(error.localizedDescription)")
-        }
+        try createFolder(atPath: folder, purpose: "the checkpoint folder")
         try AtomicFile.write(try Self.json(config) + "\n", to: configPath)
         try source.write(to: sourceVocabularyPath)
         try target.write(to: targetVocabularyPath)
@@ -61,9 +57,11 @@ public struct Checkpoint: Sendable {
     /// The configuration and both vocabularies: what a model is built from.
     public func readDescription() throws(InputError)
         -> (config: Configuration, source: Vocabulary, target: Vocabulary) {
-        guard FileManager.default.fileExists(atPath: folder) else {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else {
             throw InputError(path: folder, "no such checkpoint folder")
         }
+        guard isFolder.boolValue else { throw InputError(path: folder, "is a file, not a checkpoint folder") }
         return (try readConfiguration(), try Vocabulary(contentsOf: sourceVocabularyPath),
                 try Vocabulary(contentsOf: targetVocabularyPath))
     }

@@ -56,11 +56,7 @@ struct Evaluate: ParsableCommand {
 
     /// The report and its figures, each file written whole or not at all.
     private func write(_ report: EvaluationReport, into folder: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw InputError(path: folder, "cannot create the report folder: \(error.localizedDescription)")
-        }
+        try createFolder(atPath: folder, purpose: "the report folder")
         func path(_ file: String) -> String { (folder as NSString).appendingPathComponent(file) }
         for (file, svg) in report.figures { try AtomicFile.write(svg, to: path(file)) }
         try AtomicFile.write(report.json, to: path("report.json"))

@@ -13,15 +13,15 @@ struct Score: ParsableCommand {
     var src: String
     @Option(help: "Target sentences, line-aligned with --src.")
     var tgt: String
-    @Option(help: "Which weights to use: best or last.")
-    var weights = "best"
+    @Option(help: "Which weights to load: best (by validation BLEU) or last.")
+    var weights = Weights.best
 
     func run() throws {
         try reportingErrors {
             let folder = try checkpoint ?? Checkpoint.mostRecent() ?? {
                 throw InputError(path: "checkpoints", "no checkpoint found; train one with nmt train or pass --checkpoint")
             }()
-            let translator = try Translator(checkpoint: Checkpoint(folder: folder), weightsFile: weights + ".safetensors")
+            let translator = try Translator(checkpoint: Checkpoint(folder: folder), weightsFile: weights.file)
             let sources = try readLines(atPath: src)
             let targets = try readLines(atPath: tgt)
             guard sources.count == targets.count else {

@@ -100,6 +100,15 @@ struct Translate: ParsableCommand {
             guard maxSourceTokens >= 1 else {
                 throw ValidationError("--max-source-tokens must be at least 1, got \(maxSourceTokens)")
             }
+            // A figure that could not be written would be found out only after translating.
+            if let attentionFile {
+                let folder = (attentionFile as NSString).deletingLastPathComponent
+                var isFolder: ObjCBool = false
+                guard folder.isEmpty || FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder)
+                        && isFolder.boolValue else {
+                    throw InputError(path: attentionFile, "no folder \(folder) to write the figure in")
+                }
+            }
             setBLASThreads(decoding.threads)
             let checkpoint = Checkpoint(folder: try decoding.checkpointFolder())
             let translator = try Translator(checkpoint: checkpoint, weightsFile: decoding.weights.file)

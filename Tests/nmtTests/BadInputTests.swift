@@ -61,7 +61,16 @@ struct BadInputTests {
         BadInput(arguments: ["translate", "--checkpoint", "model"], input: Array("gut\n".utf8) + [0xFF, 0x0A],
                  firstLine: "error: standard input:2: invalid UTF-8"),
         BadInput(arguments: ["bleu", "ok.en"], input: [0x61, 0xC3, 0x0A], firstLine: "error: standard input:1: invalid UTF-8"),
+        BadInput(arguments: ["translate", "--checkpoint", "model", "--show-attention", "nowhere/a.svg", "x"],
+                 firstLine: "error: nowhere/a.svg: no folder nowhere to write the figure in"),
+        BadInput(arguments: ["evaluate", "--checkpoint", "model", "--test", "ok", "--out", "ok.de/report"],
+                 firstLine: "error: ok.de/report: cannot create the report folder: ok.de is a file, not a folder"),
+        BadInput(arguments: ["score", "--checkpoint", "model", "--src", "ok.de", "--tgt", "ok.en", "--weights", "middle"],
+                 firstLine: "Error: The value 'middle' is invalid for '--weights <weights>'. Please provide one of "
+                    + "'best' and 'last'.", status: 64),
         // Checkpoints.
+        BadInput(arguments: ["translate", "--checkpoint", "ok.de", "x"],
+                 firstLine: "error: ok.de: is a file, not a checkpoint folder"),
         BadInput(arguments: ["translate", "--checkpoint", "missing", "x"], firstLine: "error: missing: no such checkpoint folder"),
         BadInput(arguments: ["translate", "--checkpoint", "truncated", "x"],
                  firstLine: "error: truncated/best.safetensors: truncated: header promises 3500 bytes of data, file has 3490"),

@@ -36,9 +36,9 @@ public final class Trainer {
         self.checkpoint = checkpoint
         let tokenizer = WordTokenizer(lowercase: config.vocabulary.lowercase)
         self.train = try TrainingData(corpus: train, tokenizer: tokenizer, maxLength: config.training.maxLength,
-                                  config: config.vocabulary)
+                                      config: config.vocabulary)
         self.valid = try TrainingData(corpus: valid, tokenizer: tokenizer,
-                                  vocabularies: (self.train.source, self.train.target))
+                                      vocabularies: (self.train.source, self.train.target))
         var generator = SeededGenerator(seed: config.training.seed)
         model = Seq2Seq(config: config.model, sourceVocabularySize: self.train.source.count,
                         targetVocabularySize: self.train.target.count, generator: &generator)
@@ -69,7 +69,7 @@ public final class Trainer {
         let tokenizer = WordTokenizer(lowercase: config.vocabulary.lowercase)
         let vocabularies = (description.source, description.target)
         self.train = try TrainingData(corpus: train, tokenizer: tokenizer, maxLength: config.training.maxLength,
-                                  vocabularies: vocabularies)
+                                      vocabularies: vocabularies)
         self.valid = try TrainingData(corpus: valid, tokenizer: tokenizer, vocabularies: vocabularies)
         guard self.train.pairs.count == state.trainingPairs else {
             throw InputError(path: train.sourcePath, "\(self.train.pairs.count) training pairs, but the checkpoint was "
@@ -90,7 +90,8 @@ public final class Trainer {
     // MARK: Running
 
     /// Trains until the stopping rule or `shouldStop` (checked after every step, e.g. set
-    /// by Ctrl-C) says so. Always leaves a checkpoint from which `--resume` continues.
+    /// by Ctrl-C) says so. Always leaves a checkpoint from which `--resume` continues:
+    /// when an error stops training, the last save.
     public func run(shouldStop: () -> Bool = { false }, report: (TrainingEvent) -> Void) throws {
         setBLASThreads(config.training.threads)
         let settings = config.training

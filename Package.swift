@@ -30,7 +30,7 @@ let package = Package(
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], exclude: ["Fixtures"]),
         .testTarget(name: "TranslationTests", dependencies: ["Translation"], exclude: ["Fixtures"]),
-        // Runs the built nmt binary, so it depends on the library only (to make checkpoints).
-        .testTarget(name: "nmtTests", dependencies: ["Translation"]),
+        // Runs the built nmt binary (and tests a few of its parts directly).
+        .testTarget(name: "nmtTests", dependencies: ["nmt", "Translation"]),
     ]
 )

@@ -32,7 +32,9 @@ final class Progress {
         if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 
-    private func duration(_ seconds: Double) -> String {
+    func duration(_ seconds: Double) -> String {
+        // A huge --epochs makes the estimate larger than any Int.
+        guard seconds < 1e7 else { return "over 100 days" }
         let s = Int(seconds.rounded())
         return s >= 3600 ? "\(s / 3600)h\(s % 3600 / 60)m" : s >= 60 ? "\(s / 60)m\(s % 60)s" : "\(s)s"
     }

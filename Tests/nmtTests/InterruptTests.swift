@@ -5,9 +5,10 @@ import Translation
 
 @Suite(.enabled(if: CommandRunner.isAvailable, "the nmt binary is not built beside the tests; run swift build"))
 struct InterruptTests {
-    /// A training far too long to finish during the test, on the fixture's small corpus.
+    /// A training far too long to finish during the test (Int.max epochs), on the
+    /// fixture's small corpus.
     let training = ["train", "--train", "train", "--valid", "valid", "--test", "", "--out", "run",
-                    "--epochs", "100000", "--batch-size", "4", "--embedding-size", "4", "--encoder-hidden-size", "4",
+                    "--epochs", "9223372036854775807", "--batch-size", "4", "--embedding-size", "4", "--encoder-hidden-size", "4",
                     "--decoder-hidden-size", "4", "--attention-size", "4", "--min-frequency", "1", "--threads", "1",
                     "--patience", "100000"]
 

@@ -50,8 +50,7 @@ public struct Checkpoint: Sendable {
 
     /// Reads config.json, refusing another format version.
     public func readConfiguration() throws(InputError) -> Configuration {
-        let text = try readLines(atPath: configPath).joined(separator: "\n")
-        return try Configuration.parse(text, path: configPath)
+        try Configuration(contentsOf: configPath)
     }
 
     /// The configuration and both vocabularies: what a model is built from.

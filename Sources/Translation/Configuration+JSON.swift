@@ -3,6 +3,11 @@
 import Foundation
 
 extension Configuration {
+    /// Reads and parses a configuration file (config.json, or a `--config` file).
+    public init(contentsOf path: String) throws(InputError) {
+        self = try Self.parse(try readLines(atPath: path).joined(separator: "\n"), path: path)
+    }
+
     /// Parses the JSON of config.json or of a `--config` file. Keys that are left out keep
     /// their defaults, so a file need only say what it changes; a key we do not know is
     /// refused, since a misspelt setting silently ignored is worse than an error.

@@ -48,7 +48,7 @@ struct Bench: ParsableCommand {
             if !engineOnly {
                 var settings = Configuration()
                 if let config {
-                    settings = try Configuration.parse(try readLines(atPath: config).joined(separator: "\n"), path: config)
+                    settings = try Configuration(contentsOf: config)
                 }
                 settings.training.threads = threads
                 try ModelBenchmark.run(config: settings, corpus: try ParallelCorpus(prefix: corpus),

@@ -104,7 +104,7 @@ struct Train: ParsableCommand {
     private func settings() throws -> Configuration {
         var c = Configuration()
         if let config {
-            c = try Configuration.parse(try readLines(atPath: config).joined(separator: "\n"), path: config)
+            c = try Configuration(contentsOf: config)
         }
         if let attention { c.model.attention = attention }
         if let embeddingSize { c.model.embeddingSize = embeddingSize }

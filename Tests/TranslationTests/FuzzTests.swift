@@ -152,13 +152,8 @@ struct FuzzTests {
     /// A tiny random model translates random text, greedily and with a beam, each output
     /// within its length limit; the source is cut to `maxSourceTokens`.
     @Test func translatorTakesAnything() {
-        var generator = SeededGenerator(seed: 6)
-        let source = Vocabulary(tokens: ["ein", "hund", ".", "😀"])
-        let target = Vocabulary(tokens: ["a", "dog", ".", "!"])
-        let model = Seq2Seq(config: tinyConfig(size: 3), sourceVocabularySize: source.count,
-                            targetVocabularySize: target.count, generator: &generator)
-        model.trackGradients(false)
-        let translator = Translator(model: model, source: source, target: target, lowercase: true)
+        let translator = randomTranslator(seed: 6, source: ["ein", "hund", ".", "😀"],
+                                          target: ["a", "dog", ".", "!"], size: 3, lowercase: true)
         let limit = LengthLimit(ratio: 1, extra: 3)
         var random = RandomInput(seed: 7)
         for beam in [1, 2] {

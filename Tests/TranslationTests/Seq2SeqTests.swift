@@ -16,6 +16,17 @@ func tinyConfig(attention: ModelConfig.Attention = .additive, size: Int = 3) -> 
     return config
 }
 
+/// A translator over a random tiny model, with gradients off, for tests of decoding.
+func randomTranslator(seed: UInt64, source: [String], target: [String], size: Int,
+                      lowercase: Bool) -> Translator {
+    var generator = SeededGenerator(seed: seed)
+    let (sourceVocabulary, targetVocabulary) = (Vocabulary(tokens: source), Vocabulary(tokens: target))
+    let model = Seq2Seq(config: tinyConfig(size: size), sourceVocabularySize: sourceVocabulary.count,
+                        targetVocabularySize: targetVocabulary.count, generator: &generator)
+    model.trackGradients(false)
+    return Translator(model: model, source: sourceVocabulary, target: targetVocabulary, lowercase: lowercase)
+}
+
 struct Seq2SeqTests {
     /// The whole model's loss, differentiated end to end, against finite differences.
     @Test(arguments: ModelConfig.Attention.allCases)

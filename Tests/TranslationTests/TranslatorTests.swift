@@ -5,15 +5,8 @@ import Testing
 @testable import Translation
 
 struct TranslatorTests {
-    let translator: Translator = {
-        var generator = SeededGenerator(seed: 11)
-        let source = Vocabulary(tokens: ["ein", "hund", "läuft", "."])
-        let target = Vocabulary(tokens: ["a", "dog", "runs", "."])
-        let model = Seq2Seq(config: tinyConfig(size: 4), sourceVocabularySize: source.count,
-                            targetVocabularySize: target.count, generator: &generator)
-        model.trackGradients(false)
-        return Translator(model: model, source: source, target: target, lowercase: false)
-    }()
+    let translator = randomTranslator(seed: 11, source: ["ein", "hund", "läuft", "."],
+                                      target: ["a", "dog", "runs", "."], size: 4, lowercase: false)
 
     /// A line of 5,000 words is cut to its first `maxSourceTokens`, which bounds the time
     /// it takes; the translation says how many tokens were left out.

@@ -116,6 +116,7 @@ extension Configuration {
         positive(training.threads, "training.threads")
         positive(training.patience, "training.patience")
         positive(training.decayPatience, "training.decayPatience")
+        if training.averageLast < 0 { found.append("training.averageLast must be 0 (no averaging) or more, got \(training.averageLast)") }
         if training.validateEvery < 0 { found.append("training.validateEvery must be 0 (each epoch) or more, got \(training.validateEvery)") }
         if !(training.learningRate > 0 && training.learningRate.isFinite) {
             found.append("training.learningRate must be positive, got \(training.learningRate)")

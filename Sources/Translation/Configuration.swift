@@ -36,6 +36,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var patience = 5
     /// Sentences longer than this many tokens are left out of training.
     public var maxLength = 50
+    /// The weights of the last this many validations are kept as step-N.safetensors and
+    /// averaged into averaged.safetensors (Junczys-Dowmunt et al. 2016); below 2, neither.
+    public var averageLast = 5
     public var threads = 2
 
     public init() {}

@@ -193,8 +193,24 @@ public final class Trainer {
                 report(.note("learning rate lowered to \(state.learningRate)"))
             }
         }
+        try keepForAveraging()
         try saveLast()
         report(.validated(entry, improved: improved))
+    }
+
+    /// Saves this validation's weights as a step file, removes the step files of older
+    /// validations beyond `averageLast`, and writes the mean of those left. A step file
+    /// from a save that a kill cut short is overwritten when its step comes round again.
+    private func keepForAveraging() throws {
+        let count = config.training.averageLast
+        guard count >= 2 else { return }
+        try checkpoint.writeWeights(model, to: checkpoint.stepWeightsPath(state.step))
+        let kept = log.suffix(count).map { checkpoint.stepWeightsPath($0.step) }
+        for file in checkpoint.stepWeightsFiles() where !kept.contains(file) {
+            try FileManager.default.removeItem(atPath: file)
+        }
+        try SafeTensors.write(WeightAveraging.mean(of: kept), metadata: Checkpoint.weightsMetadata,
+                              to: checkpoint.averagedWeightsPath)
     }
 
     /// Mean validation loss per token and greedy BLEU, with gradients off.

@@ -43,6 +43,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Validate every N steps (0: once per epoch).") var validateEvery: Int?
     @Option(parsing: .unconditional, help: "Stop after this many validations without a better BLEU.") var patience: Int?
     @Option(parsing: .unconditional, help: "Lower the learning rate after this many validations without a better BLEU.") var decayPatience: Int?
+    @Option(parsing: .unconditional, help: "Average the weights of the last N validations (below 2: no averaging).") var averageLast: Int?
     @Option(parsing: .unconditional, help: "Leave out training sentences longer than this many tokens.") var maxLength: Int?
     @Option(parsing: .unconditional, help: "Keep words seen at least this often.") var minFrequency: Int?
     @Option(parsing: .unconditional, help: "Largest vocabulary, specials included.") var maxVocabulary: Int?
@@ -94,7 +95,7 @@ struct Train: ParsableCommand {
             ("--attention-size", attentionSize), ("--dropout", dropout), ("--batch-size", batchSize),
             ("--learning-rate", learningRate), ("--clip-norm", clipNorm), ("--label-smoothing", labelSmoothing),
             ("--epochs", epochs), ("--validate-every", validateEvery), ("--patience", patience),
-            ("--decay-patience", decayPatience), ("--max-length", maxLength), ("--min-frequency", minFrequency),
+            ("--decay-patience", decayPatience), ("--average-last", averageLast), ("--max-length", maxLength), ("--min-frequency", minFrequency),
             ("--max-vocabulary", maxVocabulary), ("--lowercase", lowercase ? true : nil), ("--seed", seed),
         ]
         return options.filter { $0.value != nil }.map(\.name)
@@ -120,6 +121,7 @@ struct Train: ParsableCommand {
         if let validateEvery { c.training.validateEvery = validateEvery }
         if let patience { c.training.patience = patience }
         if let decayPatience { c.training.decayPatience = decayPatience }
+        if let averageLast { c.training.averageLast = averageLast }
         if let maxLength { c.training.maxLength = maxLength }
         if let seed { c.training.seed = seed }
         if let threads { c.training.threads = threads }

@@ -9,6 +9,8 @@ enum Weights: String, ExpressibleByArgument, CaseIterable {
     case best
     /// The weights after the latest training step.
     case last
+    /// The mean of the weights of the last validations (`training.averageLast`).
+    case averaged
 
     var file: String { rawValue + ".safetensors" }
 }
@@ -18,7 +20,7 @@ struct DecodingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Checkpoint folder (default: the most recently trained one under checkpoints/).",
                                valueName: "dir"))
     var checkpoint: String?
-    @Option(help: "Which weights to load: best (by validation BLEU) or last.")
+    @Option(help: "Which weights to load: best (by validation BLEU), last, or averaged (the last validations' mean).")
     var weights = Weights.best
     // Numbers parse `.unconditional`ly, so that `--beam -1` is reported as out of range
     // rather than as a missing value.

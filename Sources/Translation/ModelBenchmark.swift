@@ -7,16 +7,17 @@ import Darwin
 #endif
 
 public enum ModelBenchmark {
-    /// Trains `batches` batches (after two of warm-up) of `corpus` and decodes its first
-    /// `sentences` source sentences greedily and with a beam of 5, reporting each figure
-    /// as it is measured. Throughput counts real target tokens (`</s>` included, padding
-    /// not), as the PyTorch peer does. Throws if the length limit leaves no pair.
-    public static func run(config: Configuration, corpus: ParallelCorpus, batches: Int, sentences: Int,
-                           report: (BenchmarkFigure) -> Void) throws {
+    /// Trains a freshly initialised model of `config` on `batches` batches of `corpus`
+    /// (after two of warm-up) and reports target tokens per second. Throughput counts
+    /// real target tokens (`</s>` included, padding not), as the PyTorch peer does.
+    /// Returns the model with its vocabularies, so that decoding can be timed on it when
+    /// no trained checkpoint is given. Throws if the length limit leaves no pair.
+    public static func training(config: Configuration, corpus: ParallelCorpus, batches: Int,
+                                report: (BenchmarkFigure) -> Void) throws -> Translator {
         setBLASThreads(config.training.threads)
         let tokenizer = WordTokenizer(lowercase: config.vocabulary.lowercase)
         let data = try TrainingData(corpus: corpus, tokenizer: tokenizer, maxLength: config.training.maxLength,
-                                config: config.vocabulary)
+                                    config: config.vocabulary)
         var generator = SeededGenerator(seed: config.training.seed)
         let model = Seq2Seq(config: config.model, sourceVocabularySize: data.source.count,
                             targetVocabularySize: data.target.count, generator: &generator)
@@ -37,19 +38,27 @@ public enum ModelBenchmark {
         }
         report(BenchmarkFigure(name: "training, target tokens/s (batch \(config.training.batchSize))",
                                value: Double(tokens) / seconds, unit: "tokens/s"))
-
         model.trackGradients(false)
-        let translator = Translator(model: model, source: data.source, target: data.target,
-                                    lowercase: config.vocabulary.lowercase)
-        let sources = Array(corpus.sources.prefix(sentences))
-        for beam in [1, 5] {
+        return Translator(model: model, source: data.source, target: data.target,
+                          lowercase: config.vocabulary.lowercase)
+    }
+
+    /// Decodes `sentences` as the PyTorch peer does: greedily in batches of 64 and one at a
+    /// time, and with a beam of 5 in batches of 64. Each speed comes with the mean output
+    /// length in tokens (`</s>` not counted): an untrained model runs to the length limit
+    /// and a trained one stops early, so speeds compare only at similar lengths.
+    public static func decoding(_ translator: Translator, sentences: [String],
+                                report: (BenchmarkFigure) -> Void) {
+        for (name, beam, batchSize) in [("greedy", 1, 64), ("greedy", 1, 1), ("beam-5", 5, 64)] {
             let start = monotonicSeconds()
-            _ = translator.translate(sources, beam: beam)
-            let name = beam == 1 ? "greedy decoding (batch 64)" : "beam-5 decoding (batch 64)"
-            report(BenchmarkFigure(name: name, value: Double(sources.count) / (monotonicSeconds() - start),
-                                   unit: "sentences/s"))
+            let translations = translator.translate(sentences, beam: beam, batchSize: batchSize)
+            let seconds = monotonicSeconds() - start
+            let label = "\(name) decoding (batch \(batchSize))"
+            report(BenchmarkFigure(name: label, value: Double(sentences.count) / seconds, unit: "sentences/s"))
+            let tokens = translations.reduce(0) { $0 + $1.tokens.count }
+            report(BenchmarkFigure(name: "\(label), mean output length",
+                                   value: Double(tokens) / Double(max(sentences.count, 1)), unit: "tokens"))
         }
-        report(BenchmarkFigure(name: "peak resident memory", value: peakMemoryMegabytes(), unit: "MB"))
     }
 
     /// The most memory this process has held in RAM, in megabytes.

@@ -9,7 +9,10 @@ struct Bench: ParsableCommand {
         discussion: """
             First the engine (matrix products against bare cblas_sgemm, the cost of one
             recorded op, one LSTM step), then the model: training throughput on a fixed
-            number of batches, greedy and beam-5 decoding, and peak memory.
+            number of batches of a freshly initialised model, greedy decoding in batches of
+            64 and of 1 and beam-5 decoding in batches of 64 (each with its mean output
+            length), and peak memory. Decoding uses the trained weights of --checkpoint when
+            given: an untrained model's translations run to the length limit.
             """)
 
     // Numbers parse `.unconditional`ly, so that a negative one is reported as out of range.
@@ -17,7 +20,14 @@ struct Bench: ParsableCommand {
     var threads = 2
     @Option(help: "Corpus prefix to train and decode on.")
     var corpus = "data/train"
-    @Option(help: "A JSON file of settings (the keys of config.json) for the model benchmark.")
+    @Option(help: "Corpus prefix whose source sentences are decoded (default: --corpus).")
+    var decodeCorpus: String?
+    @Option(help: ArgumentHelp("Decode with this checkpoint's trained model (default: the model just timed in training).",
+                               valueName: "dir"))
+    var checkpoint: String?
+    @Option(help: "With --checkpoint, which weights to load: best, last, or averaged.")
+    var weights = Weights.best
+    @Option(help: "A JSON file of settings (the keys of config.json) for the training benchmark.")
     var config: String?
     @Option(parsing: .unconditional, help: "Training batches to time.")
     var batches = 50
@@ -51,8 +61,15 @@ struct Bench: ParsableCommand {
                     settings = try Configuration(contentsOf: config)
                 }
                 settings.training.threads = threads
-                try ModelBenchmark.run(config: settings, corpus: try ParallelCorpus(prefix: corpus),
-                                   batches: batches, sentences: sentences) { print($0) }
+                let trained = try ModelBenchmark.training(config: settings, corpus: try ParallelCorpus(prefix: corpus),
+                                                          batches: batches) { print($0) }
+                let translator = try checkpoint.map {
+                    try Translator(checkpoint: Checkpoint(folder: $0), weightsFile: weights.file)
+                } ?? trained
+                let sources = try ParallelCorpus(prefix: decodeCorpus ?? corpus).sources.prefix(sentences)
+                ModelBenchmark.decoding(translator, sentences: Array(sources)) { print($0) }
+                print(BenchmarkFigure(name: "peak resident memory", value: ModelBenchmark.peakMemoryMegabytes(),
+                                      unit: "MB"))
             }
         }
     }

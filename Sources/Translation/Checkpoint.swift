@@ -10,6 +10,8 @@ public struct Checkpoint: Sendable {
     public var configPath: String { path("config.json") }
     public var sourceVocabularyPath: String { path("vocab.src.txt") }
     public var targetVocabularyPath: String { path("vocab.tgt.txt") }
+    /// The byte-pair merges, when the model works on subwords (`vocabulary.merges` > 0).
+    public var subwordCodesPath: String { path("bpe.codes.txt") }
     public var bestWeightsPath: String { path("best.safetensors") }
     public var lastWeightsPath: String { path("last.safetensors") }
     public var optimizerPath: String { path("last.optim.safetensors") }
@@ -27,12 +29,15 @@ public struct Checkpoint: Sendable {
 
     // MARK: Writing
 
-    /// Writes the configuration and vocabularies, creating the folder if needed.
-    public func writeDescription(_ config: Configuration, source: Vocabulary, target: Vocabulary) throws {
+    /// Writes the configuration, vocabularies and subword merges (if any), creating the
+    /// folder if needed.
+    public func writeDescription(_ config: Configuration, source: Vocabulary, target: Vocabulary,
+                                 subwords: BytePairEncoding? = nil) throws {
         try createFolder(atPath: folder, purpose: "the checkpoint folder")
         try AtomicFile.write(try Self.json(config) + "\n", to: configPath)
         try source.write(to: sourceVocabularyPath)
         try target.write(to: targetVocabularyPath)
+        try subwords?.write(to: subwordCodesPath)
     }
 
     public func writeWeights(_ model: Seq2Seq, to path: String) throws {
@@ -63,6 +68,12 @@ public struct Checkpoint: Sendable {
         guard isFolder.boolValue else { throw InputError(path: folder, "is a file, not a checkpoint folder") }
         return (try readConfiguration(), try Vocabulary(contentsOf: sourceVocabularyPath),
                 try Vocabulary(contentsOf: targetVocabularyPath))
+    }
+
+    /// The subword merges the model was trained with, read from bpe.codes.txt, or `nil`
+    /// when `config` says it works on whole words.
+    public func readSubwords(for config: Configuration) throws(InputError) -> BytePairEncoding? {
+        config.vocabulary.merges > 0 ? try BytePairEncoding(contentsOf: subwordCodesPath) : nil
     }
 
     /// Loads the model saved in `weightsFile` (best.safetensors unless told otherwise),

@@ -130,6 +130,7 @@ extension Configuration {
         }
         positive(vocabulary.minFrequency, "vocabulary.minFrequency")
         if vocabulary.maxSize < 5 { found.append("vocabulary.maxSize must be at least 5, got \(vocabulary.maxSize)") }
+        if vocabulary.merges < 0 { found.append("vocabulary.merges must be 0 (whole words) or more, got \(vocabulary.merges)") }
         return found
     }
 }

@@ -49,6 +49,9 @@ public struct VocabularyConfig: Codable, Equatable, Sendable {
     public var lowercase = false
     public var minFrequency = 2
     public var maxSize = 20_000
+    /// Byte-pair merges learned from the training corpus, both sides jointly, to split
+    /// words into subword units (see ``BytePairEncoding``); 0 keeps whole words.
+    public var merges = 0
 
     public init() {}
 }

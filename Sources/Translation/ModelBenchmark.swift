@@ -40,7 +40,7 @@ public enum ModelBenchmark {
                                value: Double(tokens) / seconds, unit: "tokens/s"))
         model.trackGradients(false)
         return Translator(model: model, source: data.source, target: data.target,
-                          lowercase: config.vocabulary.lowercase)
+                          lowercase: config.vocabulary.lowercase, subwords: data.subwords)
     }
 
     /// Decodes `sentences` as the PyTorch peer does: greedily in batches of 64 and one at a

@@ -38,7 +38,7 @@ public final class Trainer {
         self.train = try TrainingData(corpus: train, tokenizer: tokenizer, maxLength: config.training.maxLength,
                                       config: config.vocabulary)
         self.valid = try TrainingData(corpus: valid, tokenizer: tokenizer,
-                                      vocabularies: (self.train.source, self.train.target))
+                                      vocabularies: (self.train.source, self.train.target), subwords: self.train.subwords)
         var generator = SeededGenerator(seed: config.training.seed)
         model = Seq2Seq(config: config.model, sourceVocabularySize: self.train.source.count,
                         targetVocabularySize: self.train.target.count, generator: &generator)
@@ -48,7 +48,8 @@ public final class Trainer {
                              dropoutGenerator: SeededGenerator(seed: config.training.seed &+ 2),
                              learningRate: config.training.learningRate, trainingPairs: self.train.pairs.count)
         log = []
-        try checkpoint.writeDescription(config, source: self.train.source, target: self.train.target)
+        try checkpoint.writeDescription(config, source: self.train.source, target: self.train.target,
+                                        subwords: self.train.subwords)
     }
 
     /// Continues the training saved in `checkpoint`: its configuration and vocabularies,
@@ -68,9 +69,10 @@ public final class Trainer {
         model.trackGradients(true)
         let tokenizer = WordTokenizer(lowercase: config.vocabulary.lowercase)
         let vocabularies = (description.source, description.target)
+        let subwords = try checkpoint.readSubwords(for: config)
         self.train = try TrainingData(corpus: train, tokenizer: tokenizer, maxLength: config.training.maxLength,
-                                      vocabularies: vocabularies)
-        self.valid = try TrainingData(corpus: valid, tokenizer: tokenizer, vocabularies: vocabularies)
+                                      vocabularies: vocabularies, subwords: subwords)
+        self.valid = try TrainingData(corpus: valid, tokenizer: tokenizer, vocabularies: vocabularies, subwords: subwords)
         guard self.train.pairs.count == state.trainingPairs else {
             throw InputError(path: train.sourcePath, "\(self.train.pairs.count) training pairs, but the checkpoint was "
                              + "trained on \(state.trainingPairs); resuming needs the same corpus and --max-length")
@@ -223,7 +225,7 @@ public final class Trainer {
             tokens += batch.targetTokens
         }
         let translator = Translator(model: model, source: train.source, target: train.target,
-                                    lowercase: config.vocabulary.lowercase)
+                                    lowercase: config.vocabulary.lowercase, subwords: train.subwords)
         let hypotheses = translator.translate(valid.corpus.sources).map(\.text)
         let bleu = BLEU(lowercase: config.vocabulary.lowercase).corpusScore(hypotheses: hypotheses,
                                                                           references: valid.corpus.targets)

@@ -47,6 +47,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Leave out training sentences longer than this many tokens.") var maxLength: Int?
     @Option(parsing: .unconditional, help: "Keep words seen at least this often.") var minFrequency: Int?
     @Option(parsing: .unconditional, help: "Largest vocabulary, specials included.") var maxVocabulary: Int?
+    @Option(parsing: .unconditional, help: "Byte-pair merges to learn, splitting words into subwords (0: whole words).") var merges: Int?
     @Flag(help: "Lowercase all text.") var lowercase = false
     @Option(parsing: .unconditional, help: "Random seed for weights, dropout and data order.") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Threads for matrix products.") var threads: Int?
@@ -96,7 +97,7 @@ struct Train: ParsableCommand {
             ("--learning-rate", learningRate), ("--clip-norm", clipNorm), ("--label-smoothing", labelSmoothing),
             ("--epochs", epochs), ("--validate-every", validateEvery), ("--patience", patience),
             ("--decay-patience", decayPatience), ("--average-last", averageLast), ("--max-length", maxLength), ("--min-frequency", minFrequency),
-            ("--max-vocabulary", maxVocabulary), ("--lowercase", lowercase ? true : nil), ("--seed", seed),
+            ("--max-vocabulary", maxVocabulary), ("--merges", merges), ("--lowercase", lowercase ? true : nil), ("--seed", seed),
         ]
         return options.filter { $0.value != nil }.map(\.name)
     }
@@ -127,6 +128,7 @@ struct Train: ParsableCommand {
         if let threads { c.training.threads = threads }
         if let minFrequency { c.vocabulary.minFrequency = minFrequency }
         if let maxVocabulary { c.vocabulary.maxSize = maxVocabulary }
+        if let merges { c.vocabulary.merges = merges }
         if lowercase { c.vocabulary.lowercase = true }
         if let problem = c.problems.first { throw ValidationError(problem) }
         return c
@@ -134,10 +136,11 @@ struct Train: ParsableCommand {
 
     private func describe(_ trainer: Trainer) {
         let m = trainer.config.model
+        let subwords = trainer.train.subwords.map { " subwords, from \($0.merges.count) byte-pair merges" } ?? ""
         note("""
             training on \(trainer.train.pairs.count) pairs (\(trainer.train.corpus.longLinesSkipped) longer than \
             \(trainer.config.training.maxLength) tokens left out), validating on \(trainer.valid.pairs.count)
-            vocabularies: \(trainer.train.source.count) German, \(trainer.train.target.count) English
+            vocabularies: \(trainer.train.source.count) German, \(trainer.train.target.count) English\(subwords)
             model: \(m.attention == .none ? "no attention (RNNencdec baseline)" : "additive attention"), E \(m.embeddingSize), H \(m.encoderHiddenSize), \
             D \(m.decoderHiddenSize), A \(m.attentionSize), \(trainer.model.parameterCount) parameters
             checkpoints: \(trainer.checkpoint.folder) (Ctrl-C saves and stops after this step; twice, at once)

@@ -7,6 +7,18 @@ import Darwin
 #endif
 
 public enum ModelBenchmark {
+    /// The whole model benchmark: `training`, then `decoding` of the first `sentences`
+    /// source sentences of `decodeCorpus` (default: `corpus`) with `trained` (default: the
+    /// model just timed, untrained), then peak memory.
+    public static func run(config: Configuration, corpus: ParallelCorpus, batches: Int, sentences: Int,
+                           trained: Translator? = nil, decodeCorpus: ParallelCorpus? = nil,
+                           report: (BenchmarkFigure) -> Void) throws {
+        let timed = try training(config: config, corpus: corpus, batches: batches, report: report)
+        decoding(trained ?? timed, sentences: Array((decodeCorpus ?? corpus).sources.prefix(sentences)),
+                 report: report)
+        report(BenchmarkFigure(name: "peak resident memory", value: peakMemoryMegabytes(), unit: "MB"))
+    }
+
     /// Trains a freshly initialised model of `config` on `batches` batches of `corpus`
     /// (after two of warm-up) and reports target tokens per second. Throughput counts
     /// real target tokens (`</s>` included, padding not), as the PyTorch peer does.

@@ -61,15 +61,12 @@ struct Bench: ParsableCommand {
                     settings = try Configuration(contentsOf: config)
                 }
                 settings.training.threads = threads
-                let trained = try ModelBenchmark.training(config: settings, corpus: try ParallelCorpus(prefix: corpus),
-                                                          batches: batches) { print($0) }
-                let translator = try checkpoint.map {
+                let trained = try checkpoint.map {
                     try Translator(checkpoint: Checkpoint(folder: $0), weightsFile: weights.file)
-                } ?? trained
-                let sources = try ParallelCorpus(prefix: decodeCorpus ?? corpus).sources.prefix(sentences)
-                ModelBenchmark.decoding(translator, sentences: Array(sources)) { print($0) }
-                print(BenchmarkFigure(name: "peak resident memory", value: ModelBenchmark.peakMemoryMegabytes(),
-                                      unit: "MB"))
+                }
+                try ModelBenchmark.run(config: settings, corpus: try ParallelCorpus(prefix: corpus),
+                                       batches: batches, sentences: sentences, trained: trained,
+                                       decodeCorpus: try decodeCorpus.map { try ParallelCorpus(prefix: $0) }) { print($0) }
             }
         }
     }

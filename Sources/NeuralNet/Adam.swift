@@ -38,15 +38,19 @@ public struct Adam {
         let correction1 = 1 - powf(beta1, Float(step))
         let correction2 = 1 - powf(beta2, Float(step))
         let rate = learningRate / correction1
+        let (beta1, beta2, epsilon) = (beta1, beta2, epsilon)
         for (k, p) in parameters.enumerated() {
             guard let g = p.grad else { continue }
-            firstMoments[k].withUnsafeMutableBufferPointer { m in
-                secondMoments[k].withUnsafeMutableBufferPointer { v in
-                    p.data.withUnsafeMutableBufferPointer { x in
-                        for i in 0..<x.count {
-                            m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-                            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
-                            x[i] -= rate * m[i] / ((v[i] / correction2).squareRoot() + epsilon)
+            // Raw pointers throughout, so that the loop has no bounds checks and vectorises.
+            g.withUnsafeBufferPointer { g in
+                firstMoments[k].withUnsafeMutableBufferPointer { m in
+                    secondMoments[k].withUnsafeMutableBufferPointer { v in
+                        p.data.withUnsafeMutableBufferPointer { x in
+                            for i in 0..<x.count {
+                                m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+                                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                                x[i] -= rate * m[i] / ((v[i] / correction2).squareRoot() + epsilon)
+                            }
                         }
                     }
                 }

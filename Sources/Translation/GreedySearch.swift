@@ -75,17 +75,24 @@ extension Seq2Seq {
     }
 }
 
-/// log softmax of each row of a [rows, V] tensor's values, outside any graph.
+/// log softmax of each row of a [rows, V] tensor's values, outside any graph. Rows are
+/// shared among the threads.
 func logSoftmaxRows(_ x: Tensor) -> [Float] {
     let v = x.columns
-    var out = x.data
-    for r in 0..<x.rows {
-        // The row is read from `x`, not from `out`: a slice of `out` alive while `out` is
-        // written to would make every row copy the whole of `out`.
-        let row = x.data[(r * v)..<((r + 1) * v)]
-        let largest = row.max() ?? 0
-        let logTotal = largest + logf(row.reduce(0) { $0 + expf($1 - largest) })
-        for c in 0..<v { out[r * v + c] -= logTotal }
+    return [Float](unsafeUninitializedCapacity: x.count) { out, initialized in
+        x.data.withUnsafeBufferPointer { x in
+            forEachRowRange(x.count / max(v, 1), costPerRow: v) { rows in
+                for r in rows {
+                    let row = x.baseAddress! + r * v, outRow = out.baseAddress! + r * v
+                    var largest = -Float.infinity
+                    for c in 0..<v { largest = max(largest, row[c]) }
+                    var total: Float = 0
+                    for c in 0..<v { total += expf(row[c] - largest) }
+                    let logTotal = largest + logf(total)
+                    for c in 0..<v { outRow[c] = row[c] - logTotal }
+                }
+            }
+        }
+        initialized = x.count
     }
-    return out
 }

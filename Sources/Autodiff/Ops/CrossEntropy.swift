@@ -22,34 +22,50 @@ extension Tensor {
                                     smoothing ε: Float = 0) -> Tensor {
         let v = logits.columns, n = logits.rows
         precondition(targets.count == n, "crossEntropy: \(targets.count) targets for \(n) rows")
+        for r in 0..<n where targets[r] != ignoring {
+            precondition(targets[r] >= 0 && targets[r] < v, "crossEntropy: target \(targets[r]) outside 0..<\(v)")
+        }
         var losses = [Float](repeating: 0, count: n)
         var logSumExp = [Float](repeating: 0, count: n)
+        // Rows are independent, so they are shared among the threads.
         logits.data.withUnsafeBufferPointer { x in
-            for r in 0..<n where targets[r] != ignoring {
-                precondition(targets[r] >= 0 && targets[r] < v, "crossEntropy: target \(targets[r]) outside 0..<\(v)")
-                let row = x.baseAddress! + r * v
-                var largest = -Float.infinity
-                for c in 0..<v { largest = max(largest, row[c]) }
-                var total: Float = 0, sum: Float = 0
-                for c in 0..<v {
-                    total += expf(row[c] - largest)
-                    sum += row[c]
+            losses.withUnsafeMutableBufferPointer { losses in
+                logSumExp.withUnsafeMutableBufferPointer { logSumExp in
+                    forEachRowRange(n, costPerRow: v) { rows in
+                        for r in rows where targets[r] != ignoring {
+                            let row = x.baseAddress! + r * v
+                            var largest = -Float.infinity
+                            for c in 0..<v { largest = max(largest, row[c]) }
+                            var total: Float = 0, sum: Float = 0
+                            for c in 0..<v {
+                                total += expf(row[c] - largest)
+                                sum += row[c]
+                            }
+                            logSumExp[r] = largest + logf(total)
+                            losses[r] = logSumExp[r] - (1 - ε) * row[targets[r]] - ε * sum / Float(v)
+                        }
+                    }
                 }
-                logSumExp[r] = largest + logf(total)
-                losses[r] = logSumExp[r] - (1 - ε) * row[targets[r]] - ε * sum / Float(v)
             }
         }
         return Tensor(shape: [n], data: losses, inputs: [logits]) { g in
-            var d = [Float](repeating: 0, count: logits.count)
-            logits.data.withUnsafeBufferPointer { x in
-                d.withUnsafeMutableBufferPointer { d in
-                    for r in 0..<n where targets[r] != ignoring && g[r] != 0 {
-                        let row = x.baseAddress! + r * v, dRow = d.baseAddress! + r * v
-                        let uniform = ε / Float(v)
-                        for c in 0..<v { dRow[c] = g[r] * (expf(row[c] - logSumExp[r]) - uniform) }
-                        dRow[targets[r]] -= g[r] * (1 - ε)
+            // Every row is written below, so the gradient needs no zero fill first.
+            let d = [Float](unsafeUninitializedCapacity: logits.count) { d, initialized in
+                logits.data.withUnsafeBufferPointer { x in
+                    forEachRowRange(n, costPerRow: v) { rows in
+                        for r in rows {
+                            let row = x.baseAddress! + r * v, dRow = d.baseAddress! + r * v
+                            guard targets[r] != ignoring && g[r] != 0 else {
+                                dRow.initialize(repeating: 0, count: v)
+                                continue
+                            }
+                            let uniform = ε / Float(v)
+                            for c in 0..<v { dRow[c] = g[r] * (expf(row[c] - logSumExp[r]) - uniform) }
+                            dRow[targets[r]] -= g[r] * (1 - ε)
+                        }
                     }
                 }
+                initialized = logits.count
             }
             logits.accumulate(d)
         }

@@ -14,27 +14,28 @@ extension Tensor {
         let (m, k) = transposeA ? (a.columns, a.rows) : (a.rows, a.columns)
         let (kb, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
         precondition(k == kb, "matmul: inner sizes differ, \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
-        var out = [Float](repeating: 0, count: m * n)
-        gemm(a.data, transposeA: transposeA, b.data, transposeB: transposeB, &out, m: m, n: n, k: k)
+        let out = uninitializedArray(count: m * n) {
+            gemm(a.data, transposeA: transposeA, b.data, transposeB: transposeB, $0, m: m, n: n, k: k)
+        }
         let shape = transposeA ? [m, n] : Array(a.shape.dropLast()) + [n]
         return Tensor(shape: shape, data: out, inputs: [a, b]) { dC in
             if a.requiresGrad {
-                var dA = [Float](repeating: 0, count: m * k)
-                if transposeA {
-                    gemm(b.data, transposeA: transposeB, dC, transposeB: true, &dA, m: k, n: m, k: n)
-                } else {
-                    gemm(dC, transposeA: false, b.data, transposeB: !transposeB, &dA, m: m, n: k, k: n)
-                }
-                a.accumulate(dA)
+                a.accumulate(uninitializedArray(count: m * k) { dA in
+                    if transposeA {
+                        gemm(b.data, transposeA: transposeB, dC, transposeB: true, dA, m: k, n: m, k: n)
+                    } else {
+                        gemm(dC, transposeA: false, b.data, transposeB: !transposeB, dA, m: m, n: k, k: n)
+                    }
+                })
             }
             if b.requiresGrad {
-                var dB = [Float](repeating: 0, count: k * n)
-                if transposeB {
-                    gemm(dC, transposeA: true, a.data, transposeB: transposeA, &dB, m: n, n: k, k: m)
-                } else {
-                    gemm(a.data, transposeA: !transposeA, dC, transposeB: false, &dB, m: k, n: n, k: m)
-                }
-                b.accumulate(dB)
+                b.accumulate(uninitializedArray(count: k * n) { dB in
+                    if transposeB {
+                        gemm(dC, transposeA: true, a.data, transposeB: transposeA, dB, m: n, n: k, k: m)
+                    } else {
+                        gemm(a.data, transposeA: !transposeA, dC, transposeB: false, dB, m: k, n: n, k: m)
+                    }
+                })
             }
         }
     }

@@ -1,0 +1,26 @@
+/// Spreading independent rows of elementwise work over the cores.
+import Dispatch
+import Synchronization
+
+/// How many threads row-parallel loops may use; `setBLASThreads` sets it with BLAS's.
+let engineThreads = Atomic<Int>(1)
+
+/// Runs `body` on consecutive ranges that together cover `0..<rows`, concurrently when
+/// there are several threads and the work (`rows` × `costPerRow`, in elements) is large
+/// enough to repay waking them. Each row is computed by exactly the same instructions
+/// whichever range holds it, so the results are bitwise those of one thread.
+public func forEachRowRange(_ rows: Int, costPerRow: Int, _ body: (Range<Int>) -> Void) {
+    let threads = min(engineThreads.load(ordering: .relaxed), rows)
+    guard threads > 1, rows * costPerRow >= 1 << 16 else {
+        body(0..<rows)
+        return
+    }
+    // The ranges are disjoint, so the threads never touch the same rows: sharing `body`
+    // is safe although the compiler cannot prove it.
+    withoutActuallyEscaping(body) { body in
+        nonisolated(unsafe) let body = body
+        DispatchQueue.concurrentPerform(iterations: threads) { part in
+            body((part * rows / threads)..<((part + 1) * rows / threads))
+        }
+    }
+}

@@ -136,7 +136,7 @@ extension BytePairEncoding {
     /// early when no pair occurs twice: a merge seen once would only memorise a word.
     ///
     /// Symbols are numbered, and only the words holding the merged pair are recounted
-    /// after each merge, so learning thousands of merges takes seconds, not hours.
+    /// after each merge: a merge costs one pass over the pair counts, not over the corpus.
     public init(learningFrom frequencies: [String: Int], merges count: Int) {
         var learner = Learner(frequencies)
         var merges: [Merge] = []

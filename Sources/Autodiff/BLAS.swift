@@ -48,7 +48,8 @@ func gemm(
 /// A new array of `count` values, all written by `body` (a product with beta 0; BLAS
 /// never reads C then), without first filling it with zeros.
 func uninitializedArray(count: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
-    [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+    _ = allocatorKeepsFreedMemory
+    return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
         if count > 0 { body(buffer.baseAddress!) }
         initialized = count
     }

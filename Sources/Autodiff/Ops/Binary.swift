@@ -15,27 +15,29 @@ extension Tensor {
     @inline(__always)
     private static func combine(_ x: [Float], _ y: [Float], rows: Int, row: Bool,
                                 _ f: (Float, Float) -> Float) -> [Float] {
-        var out = [Float](repeating: 0, count: x.count)
         let cols = row ? y.count : x.count
-        x.withUnsafeBufferPointer { px in
-            y.withUnsafeBufferPointer { py in
-                out.withUnsafeMutableBufferPointer { po in
+        // Every element is written below, so the result needs no zero fill first.
+        return [Float](unsafeUninitializedCapacity: x.count) { po, initialized in
+            x.withUnsafeBufferPointer { px in
+                y.withUnsafeBufferPointer { py in
                     for r in 0..<(row ? rows : 1) {
                         let base = r * cols
                         for c in 0..<cols { po[base + c] = f(px[base + c], py[c]) }
                     }
                 }
             }
+            initialized = x.count
         }
-        return out
     }
 
     /// Sums a gradient of `a`'s shape over rows, to the shape of one row.
     private static func sumRows(_ g: [Float], columns: Int) -> [Float] {
         var out = [Float](repeating: 0, count: columns)
         g.withUnsafeBufferPointer { pg in
-            for r in 0..<(g.count / max(columns, 1)) {
-                for c in 0..<columns { out[c] += pg[r * columns + c] }
+            out.withUnsafeMutableBufferPointer { po in
+                for r in 0..<(g.count / max(columns, 1)) {
+                    for c in 0..<columns { po[c] += pg[r * columns + c] }
+                }
             }
         }
         return out

@@ -67,7 +67,7 @@ struct BadInputTests {
                  firstLine: "error: ok.de/report: cannot create the report folder: ok.de is a file, not a folder"),
         BadInput(arguments: ["score", "--checkpoint", "model", "--src", "ok.de", "--tgt", "ok.en", "--weights", "middle"],
                  firstLine: "Error: The value 'middle' is invalid for '--weights <weights>'. Please provide one of "
-                    + "'best' and 'last'.", status: 64),
+                    + "'best', 'last' or 'averaged'.", status: 64),
         // Checkpoints.
         BadInput(arguments: ["translate", "--checkpoint", "ok.de", "x"],
                  firstLine: "error: ok.de: is a file, not a checkpoint folder"),
@@ -86,7 +86,7 @@ struct BadInputTests {
                  status: 64),
         BadInput(arguments: ["translate", "--weights", "middle", "x"],
                  firstLine: "Error: The value 'middle' is invalid for '--weights <weights>'. Please provide one of "
-                    + "'best' and 'last'.", status: 64),
+                    + "'best', 'last' or 'averaged'.", status: 64),
     ]
 
     @Test(arguments: cases)

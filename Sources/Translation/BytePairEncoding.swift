@@ -56,18 +56,7 @@ public struct BytePairEncoding: Equatable, Sendable {
             let pairs = zip(symbols, symbols.dropFirst()).map { Merge($0, $1) }
             guard let best = pairs.compactMap({ ranks[$0] }).min() else { break }
             let merge = merges[best]
-            var merged: [String] = []
-            var i = 0
-            while i < symbols.count {
-                if i + 1 < symbols.count && symbols[i] == merge.left && symbols[i + 1] == merge.right {
-                    merged.append(symbols[i] + symbols[i + 1])
-                    i += 2
-                } else {
-                    merged.append(symbols[i])
-                    i += 1
-                }
-            }
-            symbols = merged
+            symbols = replacingPairs(merge.left, merge.right, with: merge.left + merge.right, in: symbols)
         }
         symbols[symbols.count - 1] = symbols[symbols.count - 1].removingScalars(Self.endOfWord)!
         return symbols.dropLast().map { $0 + Self.continuation } + [symbols.last!]
@@ -103,6 +92,25 @@ public struct BytePairEncoding: Equatable, Sendable {
         if !pending.isEmpty { words.append(pending) }
         return words
     }
+}
+
+/// `symbols` with each `left` followed by `right` replaced by `joined`, scanning from the
+/// left so that occurrences never overlap ("a a a" merges "a a" once, at the start): the
+/// one step that both learning and segmenting repeat.
+private func replacingPairs<Symbol: Equatable>(_ left: Symbol, _ right: Symbol, with joined: Symbol,
+                                               in symbols: [Symbol]) -> [Symbol] {
+    var merged: [Symbol] = []
+    var i = 0
+    while i < symbols.count {
+        if i + 1 < symbols.count && symbols[i] == left && symbols[i + 1] == right {
+            merged.append(joined)
+            i += 2
+        } else {
+            merged.append(symbols[i])
+            i += 1
+        }
+    }
+    return merged
 }
 
 extension String {
@@ -214,19 +222,7 @@ extension BytePairEncoding {
             let joined = number(of: symbols[pair.left] + symbols[pair.right])
             for index in wordsHolding.removeValue(forKey: pair) ?? [] {
                 count(wordAt: index, adding: -1)
-                var merged: [Int] = []
-                var i = 0
-                let word = words[index]
-                while i < word.count {
-                    if i + 1 < word.count && word[i] == pair.left && word[i + 1] == pair.right {
-                        merged.append(joined)
-                        i += 2
-                    } else {
-                        merged.append(word[i])
-                        i += 1
-                    }
-                }
-                words[index] = merged
+                words[index] = replacingPairs(pair.left, pair.right, with: joined, in: words[index])
                 count(wordAt: index, adding: 1)
             }
         }

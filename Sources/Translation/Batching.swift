@@ -133,11 +133,17 @@ public struct Batcher: Sendable {
         cut(Array(pairs.indices)).map(batch(of:))
     }
 
-    /// Batches of source sentences alone, in their given order, for translation.
+    /// Batches of source sentences alone, for translation, longest sources first (ties in
+    /// their given order). Sentences of alike length make alike translations, so a batch's
+    /// rows finish decoding at about the same step instead of waiting for one long outlier;
+    /// each batch's `indices` say where its sentences came from.
     public static func decodingBatches(sources: [[Int]], batchSize: Int) -> [Batch] {
         precondition(batchSize > 0, "batch size must be positive")
-        return stride(from: 0, to: sources.count, by: batchSize).map { start in
-            let indices = Array(start..<min(start + batchSize, sources.count))
+        let order = sources.indices.sorted { a, b in
+            sources[a].count != sources[b].count ? sources[a].count > sources[b].count : a < b
+        }
+        return stride(from: 0, to: order.count, by: batchSize).map { start in
+            let indices = Array(order[start..<min(start + batchSize, order.count)])
             return Batch(sources: indices.map { sources[$0] }, indices: indices)
         }
     }

@@ -10,17 +10,7 @@ extension EncodedSource {
     /// The same sentences with each one repeated `times` times in a row (sentence b's
     /// copies at rows b·times ..< (b+1)·times), so that K hypotheses decode as one batch.
     func repeated(_ times: Int) -> EncodedSource {
-        let rows = (0..<batchSize).flatMap { [Int](repeating: $0, count: times) }
-        func copy(_ x: Tensor) -> Tensor {
-            let perSentence = x.count / batchSize
-            let shape = [batchSize * times] + x.shape.dropFirst()
-            return Tensor.gather(x.reshaped([batchSize, perSentence]), rows: rows).reshaped(shape)
-        }
-        return EncodedSource(
-            batchSize: batchSize * times, length: length, states: copy(states),
-            keys: keys.map { copy($0.reshaped([batchSize, length, $0.columns])).reshaped([batchSize * times * length, $0.columns]) },
-            mask: rows.flatMap { mask[($0 * length)..<(($0 + 1) * length)] },
-            summary: copy(summary), initialState: copy(initialState))
+        selecting((0..<batchSize).flatMap { [Int](repeating: $0, count: times) })
     }
 }
 
@@ -40,14 +30,15 @@ extension Seq2Seq {
         precondition(k >= 1, "beamSearch: beam size must be at least 1")
         let b = batch.batchSize
         var noDropout: SeededGenerator? = nil
-        let source = encode(source: batch.source, lengths: batch.sourceLengths, dropout: &noDropout).repeated(k)
+        var source = encode(source: batch.source, lengths: batch.sourceLengths, dropout: &noDropout).repeated(k)
         var state = initialDecoderState(source)
         let empty = Hypothesis(tokens: [], alignment: [], logProbability: 0)
-        // Row b·k + j holds hypothesis j of sentence b; at first only j = 0 is alive.
+        // The sentences still being translated; row p·k + j holds hypothesis j of sentence
+        // live[p]. At first only j = 0 is alive. A sentence that is done leaves the batch.
+        var live = Array(0..<b)
         var beams = [Hypothesis](repeating: empty, count: b * k)
         var alive = (0..<(b * k)).map { $0 % k == 0 }
         var finished = [[Hypothesis]](repeating: [], count: b)
-        var done = [Bool](repeating: false, count: b)
         var previous = [Int](repeating: Vocabulary.bos, count: b * k)
         let caps = batch.sourceLengths.map { limit.maxTokens(sourceLength: $0 - 1) }
 
@@ -62,15 +53,17 @@ extension Seq2Seq {
                                           previousEmbeddings: embedded)
             let logProbabilities = logSoftmaxRows(logits(features, dropout: &noDropout))
             let v = targetVocabularySize
-            var parents = Array(0..<(b * k))
+            var parents = Array(beams.indices)
             var nextBeams = beams
-            var nextAlive = [Bool](repeating: false, count: b * k)
-            for s in 0..<b where !done[s] {
+            var nextAlive = [Bool](repeating: false, count: beams.count)
+            var continuing: [Int] = []  // positions p whose sentence goes on
+            for (p, s) in live.enumerated() {
                 // The best extensions of this sentence's live hypotheses. At most k of
                 // them end in `</s>` (one per hypothesis), so the best 2k always hold k
                 // that do not; only those are kept, in order, as they are found.
+                let rows = (p * k)..<((p + 1) * k)
                 var candidates = TopCandidates(capacity: 2 * k)
-                for row in (s * k)..<((s + 1) * k) where alive[row] {
+                for row in rows where alive[row] {
                     let base = beams[row].logProbability
                     if t < caps[s] {
                         for w in 0..<v { candidates.offer(base + logProbabilities[row * v + w], row: row, word: w) }
@@ -78,9 +71,9 @@ extension Seq2Seq {
                         candidates.offer(base + logProbabilities[row * v + Vocabulary.eos], row: row, word: Vocabulary.eos)
                     }
                 }
-                var slot = s * k
+                var slot = rows.lowerBound
                 for candidate in candidates.best {
-                    if slot == (s + 1) * k || finished[s].count == k { break }
+                    if slot == rows.upperBound || finished[s].count == k { break }
                     var h = beams[candidate.row]
                     h.logProbability = candidate.score
                     if let weights = step.weights {
@@ -98,16 +91,24 @@ extension Seq2Seq {
                         slot += 1
                     }
                 }
-                if finished[s].count >= k || !nextAlive[(s * k)..<((s + 1) * k)].contains(true) { done[s] = true }
+                if finished[s].count < k && nextAlive[rows].contains(true) { continuing.append(p) }
             }
-            if !done.contains(false) { break }
+            if continuing.isEmpty { break }
             beams = nextBeams
             alive = nextAlive
+            if continuing.count < live.count {
+                let rows = continuing.flatMap { p in (p * k)..<((p + 1) * k) }
+                live = continuing.map { live[$0] }
+                (beams, alive) = (rows.map { beams[$0] }, rows.map { alive[$0] })
+                (parents, previous) = (rows.map { parents[$0] }, rows.map { previous[$0] })
+                source = source.selecting(rows)
+            }
             state = DecoderState(hidden: Tensor.gather(step.state.hidden, rows: parents),
                                  cell: Tensor.gather(step.state.cell, rows: parents))
         }
         return (0..<b).map { s in
-            let pool = finished[s].isEmpty ? (0..<k).map { beams[s * k + $0] } : finished[s]
+            let pool = finished[s].isEmpty
+                ? Array(beams[(live.firstIndex(of: s)! * k)...].prefix(k)) : finished[s]
             return pool.enumerated().max { a, c in
                 normalized(a.element) != normalized(c.element)
                     ? normalized(a.element) < normalized(c.element) : a.offset > c.offset

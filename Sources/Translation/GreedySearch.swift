@@ -34,15 +34,17 @@ public struct LengthLimit: Sendable {
 
 extension Seq2Seq {
     /// Translates a batch of sentences greedily. Each hypothesis stops at its own `</s>`
-    /// or length limit; the batch stops when all have.
+    /// or length limit, and its sentence then leaves the batch, so that the steps after it
+    /// cost only what the sentences still being translated need.
     public func greedySearch(_ batch: Batch, limit: LengthLimit = LengthLimit()) -> [Hypothesis] {
-        let b = batch.batchSize
         var noDropout: SeededGenerator? = nil
-        let source = encode(source: batch.source, lengths: batch.sourceLengths, dropout: &noDropout)
+        var source = encode(source: batch.source, lengths: batch.sourceLengths, dropout: &noDropout)
         var state = initialDecoderState(source)
-        var hypotheses = [Hypothesis](repeating: Hypothesis(tokens: [], alignment: [], logProbability: 0), count: b)
-        var finished = [Bool](repeating: false, count: b)
-        var previous = [Int](repeating: Vocabulary.bos, count: b)
+        var hypotheses = [Hypothesis](repeating: Hypothesis(tokens: [], alignment: [], logProbability: 0),
+                                      count: batch.batchSize)
+        // The sentences still being translated, one per decoder row.
+        var live = Array(0..<batch.batchSize)
+        var previous = [Int](repeating: Vocabulary.bos, count: batch.batchSize)
         let caps = batch.sourceLengths.map { limit.maxTokens(sourceLength: $0 - 1) }
 
         for t in 0...(caps.max() ?? 0) {
@@ -54,22 +56,33 @@ extension Seq2Seq {
             let logits = logits(features, dropout: &noDropout)
             let logProbabilities = logSoftmaxRows(logits)
             let v = logits.columns
-            for i in 0..<b where !finished[i] {
+            var continuing: [Int] = []  // rows whose sentence goes on
+            for (row, i) in live.enumerated() {
                 // The most probable word (the lowest id among equals); at the length
                 // limit only `</s>` remains.
                 var best = t < caps[i] ? 0 : Vocabulary.eos
                 if t < caps[i] {
-                    for c in 1..<v where logProbabilities[i * v + c] > logProbabilities[i * v + best] { best = c }
+                    for c in 1..<v where logProbabilities[row * v + c] > logProbabilities[row * v + best] { best = c }
                 }
-                hypotheses[i].logProbability += logProbabilities[i * v + best]
+                hypotheses[i].logProbability += logProbabilities[row * v + best]
                 if let weights = step.weights {
                     let n = source.length
-                    hypotheses[i].alignment.append(Array(weights.data[(i * n)..<(i * n + batch.sourceLengths[i])]))
+                    hypotheses[i].alignment.append(Array(weights.data[(row * n)..<(row * n + batch.sourceLengths[i])]))
                 }
-                if best == Vocabulary.eos { finished[i] = true } else { hypotheses[i].tokens.append(best) }
-                previous[i] = best
+                if best != Vocabulary.eos {
+                    hypotheses[i].tokens.append(best)
+                    continuing.append(row)
+                }
+                previous[row] = best
             }
-            if !finished.contains(false) { break }
+            if continuing.isEmpty { break }
+            if continuing.count < live.count {
+                live = continuing.map { live[$0] }
+                previous = continuing.map { previous[$0] }
+                state = DecoderState(hidden: Tensor.gather(state.hidden, rows: continuing),
+                                     cell: Tensor.gather(state.cell, rows: continuing))
+                source = source.selecting(continuing)
+            }
         }
         return hypotheses
     }

@@ -36,3 +36,20 @@ extension Seq2Seq {
                              summary: summary, initialState: bridge(summary).tanh())
     }
 }
+
+extension EncodedSource {
+    /// The encoding of the given sentences of the batch, in the order given (a sentence
+    /// may appear more than once): the rows a search keeps decoding.
+    func selecting(_ sentences: [Int]) -> EncodedSource {
+        func rows(_ x: Tensor) -> Tensor {
+            let perSentence = x.count / batchSize
+            let shape = [sentences.count] + x.shape.dropFirst()
+            return Tensor.gather(x.reshaped([batchSize, perSentence]), rows: sentences).reshaped(shape)
+        }
+        return EncodedSource(
+            batchSize: sentences.count, length: length, states: rows(states),
+            keys: keys.map { rows($0.reshaped([batchSize, length, $0.columns])).reshaped([sentences.count * length, $0.columns]) },
+            mask: sentences.flatMap { mask[($0 * length)..<(($0 + 1) * length)] },
+            summary: rows(summary), initialState: rows(initialState))
+    }
+}

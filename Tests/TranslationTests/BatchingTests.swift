@@ -32,12 +32,12 @@ struct BatchingTests {
         #expect(batch.indices == [7, 3])
     }
 
-    @Test func buildsSourceOnlyBatchesInOrder() {
+    @Test func buildsSourceOnlyBatchesLongestFirst() {
         let sources = [[5], [6, 7], [8, 9, 10], [11], [12]]
         let batches = Batcher.decodingBatches(sources: sources, batchSize: 2)
-        #expect(batches.map(\.indices) == [[0, 1], [2, 3], [4]])
-        #expect(batches[0].source == [5, 6, Vocabulary.eos, 7, Vocabulary.pad, Vocabulary.eos])
-        #expect(batches[1].sourceLengths == [4, 2])
+        #expect(batches.map(\.indices) == [[2, 1], [0, 3], [4]])
+        #expect(batches[0].source == [8, 6, 9, 7, 10, Vocabulary.eos, Vocabulary.eos, Vocabulary.pad])
+        #expect(batches[1].sourceLengths == [2, 2])
         #expect(
             batches.allSatisfy {
                 $0.targetSteps == 0 && $0.targetOutput.isEmpty && $0.targetTokens == 0

@@ -147,6 +147,24 @@ struct BeamSearchTests {
         }
     }
 
+    /// Greedy search drops a sentence from the batch once it has said `</s>`; the
+    /// sentences left go on exactly as they would alone. The batch mixes translations of
+    /// different lengths, so rows leave at different steps.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func batchedGreedyMatchesSentencesAlone(seed: UInt64) {
+        let model = randomModel(seed: seed, attention: .additive)
+        let sources = randomSources(count: 8, seed: seed + 200)
+        let together = model.greedySearch(Batch(sources: sources, indices: Array(sources.indices)))
+        #expect(Set(together.map(\.tokens.count)).count > 1, "seed \(seed): all translations end at the same step")
+
+        for (i, source) in sources.enumerated() {
+            let alone = model.greedySearch(Batch(sources: [source], indices: [0]))[0]
+            #expect(together[i].tokens == alone.tokens, "sentence \(i), seed \(seed)")
+            #expect(abs(together[i].logProbability - alone.logProbability) < 1e-3, "sentence \(i), seed \(seed)")
+            #expect(together[i].alignment.count == alone.alignment.count, "sentence \(i), seed \(seed)")
+        }
+    }
+
     /// A sentence's translation does not depend on the sentences decoded beside it: the
     /// padding of shorter sentences is masked, and each sentence's beam is its own.
     @Test(arguments: [1, 2, 3] as [UInt64])

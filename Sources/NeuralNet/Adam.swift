@@ -45,8 +45,20 @@ public struct Adam {
                 firstMoments[k].withUnsafeMutableBufferPointer { m in
                     secondMoments[k].withUnsafeMutableBufferPointer { v in
                         p.data.withUnsafeMutableBufferPointer { x in
-                            Self.step(x, m, v, g, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                                      rate: rate, correction2: correction2)
+                            // Every value's update is independent of the others, so blocks
+                            // of them go to the cores; a block's length is a multiple of
+                            // the vector width, so each value takes the same path as on
+                            // one thread.
+                            let block = 4096
+                            forEachRowRange((x.count + block - 1) / block, costPerRow: 4 * block) { blocks in
+                                let values = (blocks.lowerBound * block)..<min(blocks.upperBound * block, x.count)
+                                Self.step(UnsafeMutableBufferPointer(rebasing: x[values]),
+                                          UnsafeMutableBufferPointer(rebasing: m[values]),
+                                          UnsafeMutableBufferPointer(rebasing: v[values]),
+                                          UnsafeBufferPointer(rebasing: g[values]),
+                                          beta1: beta1, beta2: beta2, epsilon: epsilon,
+                                          rate: rate, correction2: correction2)
+                            }
                         }
                     }
                 }

@@ -8,8 +8,19 @@ struct AdamTests {
     /// 37 values: four SIMD vectors of eight and a scalar tail of five; three steps, so
     /// that the moments and bias corrections are past their first values.
     @Test func updateIsBitwiseTheScalarFormula() {
+        checkAgainstTheScalarFormula(count: 37)
+    }
+
+    /// 100,003 values are enough to be split between two threads, in blocks that end
+    /// away from the vector tail.
+    @Test func updateOnTwoThreadsIsBitwiseTheScalarFormula() {
+        setBLASThreads(2)
+        defer { setBLASThreads(1) }
+        checkAgainstTheScalarFormula(count: 100_003)
+    }
+
+    private func checkAgainstTheScalarFormula(count: Int) {
         var generator = SeededGenerator(seed: 9)
-        let count = 37
         let p = Tensor(shape: [count], data: (0..<count).map { _ in generator.nextUniform() - 0.5 }, requiresGrad: true)
         var x = p.data
         var m = [Float](repeating: 0, count: count), v = m

@@ -37,4 +37,24 @@ struct ParallelRowsTests {
         #expect(one.gradient == two.gradient)
         #expect(one.losses[4] == 0 && one.gradient[(4 * vocabulary)..<(5 * vocabulary)].allSatisfy { $0 == 0 })
     }
+
+    /// The LSTM cell and tanh, whose exponentials are shared among threads, give bitwise
+    /// the values of one thread, with a row that has ended keeping its state.
+    @Test func lstmCellAndTanhAreBitwiseTheSameOnTwoThreads() {
+        var generator = SeededGenerator(seed: 6)
+        let (batch, hidden) = (64, 512)
+        let gates = randomTensor([batch, 4 * hidden], &generator, scale: 3)
+        let h = randomTensor([batch, hidden], &generator, scale: 1)
+        let c = randomTensor([batch, hidden], &generator, scale: 2)
+        let active = (0..<batch).map { $0 % 5 != 3 }
+        func run(threads: Int) -> [[Float]] {
+            setBLASThreads(threads)
+            let (h2, c2) = Tensor.lstmCell(gates: gates, hidden: h, cell: c, active: active)
+            return [h2.data, c2.data, gates.tanh().data]
+        }
+        let one = run(threads: 1), two = run(threads: 2)
+        setBLASThreads(1)
+        #expect(one == two)
+        #expect(two[0][(3 * hidden)..<(4 * hidden)].elementsEqual(h.data[(3 * hidden)..<(4 * hidden)]))
+    }
 }

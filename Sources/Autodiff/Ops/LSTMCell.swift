@@ -25,27 +25,37 @@ extension Tensor {
         precondition(active == nil || active!.count == batch, "lstmCell: \(active!.count) flags for \(batch) rows")
         let isActive = active ?? [Bool](repeating: true, count: batch)
 
-        // Activated gates σ(i), σ(f), tanh(g), σ(o), kept for backward.
+        // Activated gates σ(i), σ(f), tanh(g), σ(o), kept for backward. Rows are
+        // independent and each costs five exponentials per unit, so they are shared
+        // among the threads.
         var act = [Float](repeating: 0, count: gates.count)
         var newCell = cell.data
         var tanhCell = [Float](repeating: 0, count: cell.count)
         var newHidden = hidden.data
-        for b in 0..<batch {
-            let gRow = b * 4 * h
-            for j in 0..<h {
-                act[gRow + j] = logistic(gates.data[gRow + j])
-                act[gRow + h + j] = logistic(gates.data[gRow + h + j])
-                act[gRow + 2 * h + j] = fastTanh(gates.data[gRow + 2 * h + j])
-                act[gRow + 3 * h + j] = logistic(gates.data[gRow + 3 * h + j])
+        act.withUnsafeMutableBufferPointer { act in
+        newCell.withUnsafeMutableBufferPointer { newCell in
+        tanhCell.withUnsafeMutableBufferPointer { tanhCell in
+        newHidden.withUnsafeMutableBufferPointer { newHidden in
+        gates.data.withUnsafeBufferPointer { z in
+            forEachRowRange(batch, costPerRow: 20 * h) { rows in
+                for b in rows {
+                    let gRow = b * 4 * h
+                    for j in 0..<h {
+                        act[gRow + j] = logistic(z[gRow + j])
+                        act[gRow + h + j] = logistic(z[gRow + h + j])
+                        act[gRow + 2 * h + j] = fastTanh(z[gRow + 2 * h + j])
+                        act[gRow + 3 * h + j] = logistic(z[gRow + 3 * h + j])
+                    }
+                    guard isActive[b] else { continue }
+                    for j in 0..<h {
+                        let k = b * h + j
+                        newCell[k] = act[gRow + h + j] * newCell[k] + act[gRow + j] * act[gRow + 2 * h + j]
+                        tanhCell[k] = fastTanh(newCell[k])
+                        newHidden[k] = act[gRow + 3 * h + j] * tanhCell[k]
+                    }
+                }
             }
-            guard isActive[b] else { continue }
-            for j in 0..<h {
-                let k = b * h + j
-                newCell[k] = act[gRow + h + j] * cell.data[k] + act[gRow + j] * act[gRow + 2 * h + j]
-                tanhCell[k] = fastTanh(newCell[k])
-                newHidden[k] = act[gRow + 3 * h + j] * tanhCell[k]
-            }
-        }
+        }}}}}
 
         let c2 = Tensor(shape: cell.shape, data: newCell, inputs: [gates, cell]) { dc in
             var dGates = [Float](repeating: 0, count: gates.count)

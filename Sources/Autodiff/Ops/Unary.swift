@@ -8,10 +8,17 @@ import Darwin
 
 extension Tensor {
     /// Applies `f` elementwise; `derivative(x, y)` is f'(x) given the input x and output y.
+    /// The forward values, each an exponential or a logarithm, are shared among the threads.
     private func map(_ f: (Float) -> Float,
                      derivative: @escaping (Float, Float) -> Float) -> Tensor {
         let x = self
-        let y = x.data.map(f)
+        let y = x.data.withUnsafeBufferPointer { input in
+            uninitializedArray(count: x.count) { output in
+                forEachRowRange(x.count, costPerRow: 16) { range in
+                    for i in range { output[i] = f(input[i]) }
+                }
+            }
+        }
         return Tensor(shape: shape, data: y, inputs: [x]) { g in
             x.accumulate((0..<g.count).map { g[$0] * derivative(x.data[$0], y[$0]) })
         }

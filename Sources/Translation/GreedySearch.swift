@@ -54,17 +54,13 @@ extension Seq2Seq {
             let features = outputFeatures(states: state.hidden, contexts: step.context,
                                           previousEmbeddings: embedded)
             let logits = logits(features, dropout: &noDropout)
-            let logProbabilities = logSoftmaxRows(logits)
+            let (mostProbable, logSumExp) = mostProbableWords(logits)
             let v = logits.columns
             var continuing: [Int] = []  // rows whose sentence goes on
             for (row, i) in live.enumerated() {
-                // The most probable word (the lowest id among equals); at the length
-                // limit only `</s>` remains.
-                var best = t < caps[i] ? 0 : Vocabulary.eos
-                if t < caps[i] {
-                    for c in 1..<v where logProbabilities[row * v + c] > logProbabilities[row * v + best] { best = c }
-                }
-                hypotheses[i].logProbability += logProbabilities[row * v + best]
+                // At the length limit only `</s>` remains.
+                let best = t < caps[i] ? mostProbable[row] : Vocabulary.eos
+                hypotheses[i].logProbability += logits.data[row * v + best] - logSumExp[row]
                 if let weights = step.weights {
                     let n = source.length
                     hypotheses[i].alignment.append(Array(weights.data[(row * n)..<(row * n + batch.sourceLengths[i])]))
@@ -86,6 +82,37 @@ extension Seq2Seq {
         }
         return hypotheses
     }
+}
+
+/// For each row of logits [rows, V], outside any graph: the most probable word (the
+/// lowest id among equals) and the row's log Σ exp, whose difference with a logit is that
+/// word's log-probability, all greedy search needs of the softmax. Each value is
+/// computed as `logSoftmaxRows` computes it, so greedy and beam search agree to the bit.
+/// Rows are shared among the threads.
+func mostProbableWords(_ x: Tensor) -> (words: [Int], logSumExp: [Float]) {
+    let v = x.columns, rows = x.count / max(v, 1)
+    var words = [Int](repeating: 0, count: rows)
+    var logSumExp = [Float](repeating: 0, count: rows)
+    x.data.withUnsafeBufferPointer { x in
+        words.withUnsafeMutableBufferPointer { words in
+            logSumExp.withUnsafeMutableBufferPointer { logSumExp in
+                forEachRowRange(rows, costPerRow: v) { range in
+                    for r in range {
+                        let row = x.baseAddress! + r * v
+                        var largest = -Float.infinity
+                        for c in 0..<v { largest = max(largest, row[c]) }
+                        var total: Float = 0
+                        for c in 0..<v { total += expf(row[c] - largest) }
+                        let logTotal = largest + logf(total)
+                        var best = 0
+                        for c in 1..<v where row[c] - logTotal > row[best] - logTotal { best = c }
+                        (words[r], logSumExp[r]) = (best, logTotal)
+                    }
+                }
+            }
+        }
+    }
+    return (words, logSumExp)
 }
 
 /// log softmax of each row of a [rows, V] tensor's values, outside any graph. Rows are

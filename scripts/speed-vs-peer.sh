@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Speed and memory of `nmt bench` beside the PyTorch peer (../shared/peers), measured one
+# after the other in one run, 2 threads each, and printed as the README's tables.
+#
+#   scripts/speed-vs-peer.sh PEER_PYTHON PEER_WEIGHTS CHECKPOINT [WEIGHTS]
+#
+#   PEER_PYTHON   the python of the peer's virtual environment (../shared/peers/README.md)
+#   PEER_WEIGHTS  weights saved by the peer's --save: decoding speed needs a trained model
+#   CHECKPOINT    our trained Multi30k checkpoint folder, decoded with WEIGHTS (best, last
+#                 or averaged; default best)
+#
+# Training throughput is timed on 40 batches of freshly initialised models at two sizes:
+# configs/multi30k.json and configs/small.json (the peer's --emb 64 --enc-hid 128
+# --dec-hid 128 --attn 64 --batch 32). Decoding is test2016's 1,000 sentences.
+# Every peer line carries the share of the CPU other processes used: rerun when it is
+# not near 0%. Raw outputs are kept in a temporary folder, named at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 3 ] || { sed -n '5,10p' "$0" >&2; exit 2; }
+python=$1 peer_weights=$2 checkpoint=$3 weights=${4:-best}
+M=../shared/multi30k
+peer=../shared/peers/torch_seq2seq.py
+out=$(mktemp -d)
+
+swift build -c release >/dev/null
+# Debian's OpenBLAS picks its kernels from OPENBLAS_CORETYPE; unset, nmt sets it for this CPU.
+nmt() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .build/release/nmt "$@"; }
+small=(--emb 64 --enc-hid 128 --dec-hid 128 --attn 64 --batch 32)
+
+echo "raw outputs: $out" >&2
+"$python" "$peer" --max-batches 40 --threads 2 "${small[@]}" >"$out/peer-small.txt"
+nmt bench --model-only --config configs/small.json --corpus $M/train --batches 40 --sentences 1 >"$out/ours-small.txt"
+"$python" "$peer" --max-batches 40 --threads 2 >"$out/peer-multi30k.txt"
+nmt bench --model-only --config configs/multi30k.json --corpus $M/train --batches 40 --sentences 1 >"$out/ours-multi30k.txt"
+"$python" "$peer" --epochs 0 --threads 2 --load "$peer_weights" --beam 5 --decode-batch1 >"$out/peer-decoding.txt"
+nmt bench --model-only --config configs/multi30k.json --corpus $M/train --batches 1 --threads 2 \
+    --checkpoint "$checkpoint" --weights "$weights" --decode-corpus $M/test_2016_flickr --sentences 1000 \
+    >"$out/ours-decoding.txt"
+
+# The number after "label:" on our lines; fields of the peer's lines.
+ours() { grep -F "$2:" "$out/$1" | head -1 | sed 's/.*: //; s/ .*//'; }
+peer_train() { grep '^TRAIN' "$out/$1" | sed 's/.*= \([0-9.]*\) tgt tok\/s; peak_rss=\([0-9]*\)MB/\1 \2/'; }
+peer_decode() { grep "^DECODE $2" "$out/$1" | sed 's/.* = \([0-9.]*\) sent\/s.*/\1/'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
+
+echo "| size | ours, target tokens/s | peer | ratio | peak memory, ours / peer (MB) |"
+echo "| --- | ---: | ---: | ---: | ---: |"
+for size in multi30k small; do
+    read -r peer_speed peer_memory <<<"$(peer_train peer-$size.txt)"
+    speed=$(ours ours-$size.txt "training, target tokens/s") memory=$(ours ours-$size.txt "peak resident memory")
+    echo "| $size | $speed | $peer_speed | $(ratio "$speed" "$peer_speed") | $memory / $peer_memory |"
+done
+echo
+echo "| decoding test2016, sentences/s | ours | peer | ratio |"
+echo "| --- | ---: | ---: | ---: |"
+for row in "greedy, batch 64|greedy decoding (batch 64)|greedy batch=64" \
+           "greedy, batch 1|greedy decoding (batch 1)|greedy batch=1 " \
+           "beam 5 (ours batch 64, the peer one at a time)|beam-5 decoding (batch 64)|beam=5"; do
+    IFS='|' read -r name label peer_label <<<"$row"
+    speed=$(ours ours-decoding.txt "$label") peer_speed=$(peer_decode peer-decoding.txt "$peer_label")
+    echo "| $name | $speed | $peer_speed | $(ratio "$speed" "$peer_speed") |"
+done
+echo
+# The peer prints output tokens/s with `</s>` counted; its mean length is that over sentences/s, less one.
+peer_length=$(grep '^DECODE greedy batch=64' "$out/peer-decoding.txt" \
+    | sed 's/.*= \([0-9.]*\) sent\/s, \([0-9]*\) out tok\/s.*/\1 \2/' | awk '{ printf "%.2f", $2 / $1 - 1 }')
+echo "greedy mean output length (tokens, </s> not counted): ours" \
+     "$(ours ours-decoding.txt "greedy decoding (batch 64), mean output length"), peer $peer_length"
+grep -h "other-proc" "$out"/peer-*.txt | sed 's/.*other-proc CPU=\([0-9]*%\).*/peer line with other processes at \1/' | sort | uniq -c

@@ -28,17 +28,17 @@ nmt() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .build/release/nmt "$@"; }
 small=(--emb 64 --enc-hid 128 --dec-hid 128 --attn 64 --batch 32)
 
 echo "raw outputs: $out" >&2
-"$python" "$peer" --max-batches 40 --threads 2 "${small[@]}" >"$out/peer-small.txt"
+"$python" "$peer" --max-batches 40 --threads 2 "${small[@]}" >"$out/peer-small.txt" 2>&1
 nmt bench --model-only --config configs/small.json --corpus $M/train --batches 40 --sentences 1 >"$out/ours-small.txt"
-"$python" "$peer" --max-batches 40 --threads 2 >"$out/peer-multi30k.txt"
+"$python" "$peer" --max-batches 40 --threads 2 >"$out/peer-multi30k.txt" 2>&1
 nmt bench --model-only --config configs/multi30k.json --corpus $M/train --batches 40 --sentences 1 >"$out/ours-multi30k.txt"
-"$python" "$peer" --epochs 0 --threads 2 --load "$peer_weights" --beam 5 --decode-batch1 >"$out/peer-decoding.txt"
+"$python" "$peer" --epochs 0 --threads 2 --load "$peer_weights" --beam 5 --decode-batch1 >"$out/peer-decoding.txt" 2>&1
 nmt bench --model-only --config configs/multi30k.json --corpus $M/train --batches 1 --threads 2 \
     --checkpoint "$checkpoint" --weights "$weights" --decode-corpus $M/test_2016_flickr --sentences 1000 \
     >"$out/ours-decoding.txt"
 
-# The number after "label:" on our lines; fields of the peer's lines.
-ours() { grep -F "$2:" "$out/$1" | head -1 | sed 's/.*: //; s/ .*//'; }
+# The number after the first line that starts with the label, in our output; fields of the peer's lines.
+ours() { grep -F -- "$2" "$out/$1" | head -1 | sed 's/.*: //; s/ .*//'; }
 peer_train() { grep '^TRAIN' "$out/$1" | sed 's/.*= \([0-9.]*\) tgt tok\/s; peak_rss=\([0-9]*\)MB/\1 \2/'; }
 peer_decode() { grep "^DECODE $2" "$out/$1" | sed 's/.* = \([0-9.]*\) sent\/s.*/\1/'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }

@@ -27,6 +27,23 @@ public struct Checkpoint: Sendable {
         ["format": "swift-nmt", "format_version": String(Configuration.currentFormatVersion)]
     }
 
+    /// Whether a training has been started in this folder (it has a configuration).
+    public var holdsTraining: Bool { FileManager.default.fileExists(atPath: configPath) }
+
+    /// Removes what an earlier training (and its evaluation report) left in the folder, so
+    /// that a new one cannot be mixed up with it: an old `best.safetensors` would otherwise
+    /// be translated with the new vocabularies until the first validation replaced it.
+    /// Other files in the folder are left alone.
+    public func removeTraining() throws {
+        let files = [configPath, sourceVocabularyPath, targetVocabularyPath, subwordCodesPath,
+                     bestWeightsPath, lastWeightsPath, averagedWeightsPath, optimizerPath,
+                     trainerStatePath, logPath, reportPath]
+            + EvaluationReport.Figure.allCases.map { path($0.rawValue) } + stepWeightsFiles()
+        for file in files where FileManager.default.fileExists(atPath: file) {
+            try FileManager.default.removeItem(atPath: file)
+        }
+    }
+
     // MARK: Writing
 
     /// Writes the configuration, vocabularies and subword merges (if any), creating the

@@ -29,8 +29,9 @@ public final class Trainer {
     private var optimizer: Adam
     private let batcher: Batcher
 
-    /// A new training into `checkpoint`'s folder, which is created. Nothing is written if
-    /// the length limit leaves no pair to train on.
+    /// A new training into `checkpoint`'s folder, which is created, or cleared of an
+    /// earlier training's files (`Checkpoint.removeTraining`). Nothing is written or removed
+    /// if the length limit leaves no pair to train on.
     public init(config: Configuration, train: ParallelCorpus, valid: ParallelCorpus, checkpoint: Checkpoint) throws {
         self.config = config
         self.checkpoint = checkpoint
@@ -48,6 +49,7 @@ public final class Trainer {
                              dropoutGenerator: SeededGenerator(seed: config.training.seed &+ 2),
                              learningRate: config.training.learningRate, trainingPairs: self.train.pairs.count)
         log = []
+        try checkpoint.removeTraining()
         try checkpoint.writeDescription(config, source: self.train.source, target: self.train.target,
                                         subwords: self.train.subwords)
     }

@@ -23,6 +23,8 @@ struct Train: ParsableCommand {
     var config: String?
     @Flag(help: "Continue the training saved in --out.")
     var resume = false
+    @Flag(help: "Start over in an --out that already holds a training, replacing its files.")
+    var overwrite = false
 
     // The numeric options parse `.unconditional`ly: the argument after them is their value
     // even if it starts with '-', so that `--batch-size -3` says that -3 is out of range
@@ -64,6 +66,11 @@ struct Train: ParsableCommand {
                                           + "\(checkpoint.configPath) (only --threads may change)")
                 }
                 if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+            }
+            if resume && overwrite { throw ValidationError("--resume and --overwrite cannot be used together") }
+            if !resume && !overwrite && checkpoint.holdsTraining {
+                throw ValidationError("\(folder) already holds a training: --resume continues it, "
+                                      + "--overwrite replaces it, or choose another --out")
             }
             let settings = resume ? nil : try settings()
             let trainCorpus = try ParallelCorpus(prefix: train)

@@ -25,37 +25,32 @@ extension Tensor {
         precondition(active == nil || active!.count == batch, "lstmCell: \(active!.count) flags for \(batch) rows")
         let isActive = active ?? [Bool](repeating: true, count: batch)
 
-        // Activated gates σ(i), σ(f), tanh(g), σ(o), kept for backward. Rows are
-        // independent and each costs five exponentials per unit, so they are shared
-        // among the threads.
-        var act = [Float](repeating: 0, count: gates.count)
-        var newCell = cell.data
-        var tanhCell = [Float](repeating: 0, count: cell.count)
-        var newHidden = hidden.data
-        act.withUnsafeMutableBufferPointer { act in
-        newCell.withUnsafeMutableBufferPointer { newCell in
-        tanhCell.withUnsafeMutableBufferPointer { tanhCell in
-        newHidden.withUnsafeMutableBufferPointer { newHidden in
-        gates.data.withUnsafeBufferPointer { z in
-            forEachRowRange(batch, costPerRow: 20 * h) { rows in
-                for b in rows {
-                    let gRow = b * 4 * h
-                    for j in 0..<h {
-                        act[gRow + j] = logistic(z[gRow + j])
-                        act[gRow + h + j] = logistic(z[gRow + h + j])
-                        act[gRow + 2 * h + j] = fastTanh(z[gRow + 2 * h + j])
-                        act[gRow + 3 * h + j] = logistic(z[gRow + 3 * h + j])
-                    }
-                    guard isActive[b] else { continue }
-                    for j in 0..<h {
-                        let k = b * h + j
-                        newCell[k] = act[gRow + h + j] * newCell[k] + act[gRow + j] * act[gRow + 2 * h + j]
-                        tanhCell[k] = fastTanh(newCell[k])
-                        newHidden[k] = act[gRow + 3 * h + j] * tanhCell[k]
+        // Activated gates σ(i), σ(f), tanh(g), σ(o), kept for backward. They are four of
+        // the cell's five exponentials per unit, so their rows are shared among the threads.
+        let act = gates.data.withUnsafeBufferPointer { z in
+            uninitializedArray(count: gates.count) { act in
+                forEachRowRange(batch, costPerRow: 16 * h) { rows in
+                    for b in rows {
+                        let (i, g, o) = (b * 4 * h, b * 4 * h + 2 * h, b * 4 * h + 3 * h)  // f follows i
+                        for k in i..<g { act[k] = logistic(z[k]) }
+                        for k in g..<o { act[k] = fastTanh(z[k]) }
+                        for k in o..<(o + h) { act[k] = logistic(z[k]) }
                     }
                 }
             }
-        }}}}}
+        }
+        var newCell = cell.data
+        var tanhCell = [Float](repeating: 0, count: cell.count)
+        var newHidden = hidden.data
+        for b in 0..<batch where isActive[b] {
+            let gRow = b * 4 * h
+            for j in 0..<h {
+                let k = b * h + j
+                newCell[k] = act[gRow + h + j] * cell.data[k] + act[gRow + j] * act[gRow + 2 * h + j]
+                tanhCell[k] = fastTanh(newCell[k])
+                newHidden[k] = act[gRow + 3 * h + j] * tanhCell[k]
+            }
+        }
 
         let c2 = Tensor(shape: cell.shape, data: newCell, inputs: [gates, cell]) { dc in
             var dGates = [Float](repeating: 0, count: gates.count)

@@ -1,11 +1,5 @@
 /// Greedy decoding: at every step, the single most probable next word.
 
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
-
 /// A translation produced by a search, with what the model looked at to produce it.
 public struct Hypothesis: Sendable {
     /// Target ids, without `<s>` and `</s>`.
@@ -86,8 +80,8 @@ extension Seq2Seq {
 
 /// For each row of logits [rows, V], outside any graph: the most probable word (the
 /// lowest id among equals) and the row's log Σ exp, whose difference with a logit is that
-/// word's log-probability, all greedy search needs of the softmax. Each value is
-/// computed as `logSoftmaxRows` computes it, so greedy and beam search agree to the bit.
+/// word's log-probability, all greedy search needs of the softmax. The words are compared
+/// by log-probability, as beam search compares them, so that the two agree to the bit.
 /// Rows are shared among the threads.
 func mostProbableWords(_ x: Tensor) -> (words: [Int], logSumExp: [Float]) {
     let v = x.columns, rows = x.count / max(v, 1)
@@ -99,11 +93,7 @@ func mostProbableWords(_ x: Tensor) -> (words: [Int], logSumExp: [Float]) {
                 forEachRowRange(rows, costPerRow: v) { range in
                     for r in range {
                         let row = x.baseAddress! + r * v
-                        var largest = -Float.infinity
-                        for c in 0..<v { largest = max(largest, row[c]) }
-                        var total: Float = 0
-                        for c in 0..<v { total += expf(row[c] - largest) }
-                        let logTotal = largest + logf(total)
+                        let logTotal = rowLogSumExp(row, count: v)
                         var best = 0
                         for c in 1..<v where row[c] - logTotal > row[best] - logTotal { best = c }
                         (words[r], logSumExp[r]) = (best, logTotal)
@@ -124,11 +114,7 @@ func logSoftmaxRows(_ x: Tensor) -> [Float] {
             forEachRowRange(x.count / max(v, 1), costPerRow: v) { rows in
                 for r in rows {
                     let row = x.baseAddress! + r * v, outRow = out.baseAddress! + r * v
-                    var largest = -Float.infinity
-                    for c in 0..<v { largest = max(largest, row[c]) }
-                    var total: Float = 0
-                    for c in 0..<v { total += expf(row[c] - largest) }
-                    let logTotal = largest + logf(total)
+                    let logTotal = rowLogSumExp(row, count: v)
                     for c in 0..<v { outRow[c] = row[c] - logTotal }
                 }
             }

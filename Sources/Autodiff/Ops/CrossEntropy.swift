@@ -34,14 +34,9 @@ extension Tensor {
                     forEachRowRange(n, costPerRow: v) { rows in
                         for r in rows where targets[r] != ignoring {
                             let row = x.baseAddress! + r * v
-                            var largest = -Float.infinity
-                            for c in 0..<v { largest = max(largest, row[c]) }
-                            var total: Float = 0, sum: Float = 0
-                            for c in 0..<v {
-                                total += expf(row[c] - largest)
-                                sum += row[c]
-                            }
-                            logSumExp[r] = largest + logf(total)
+                            var sum: Float = 0
+                            for c in 0..<v { sum += row[c] }
+                            logSumExp[r] = rowLogSumExp(row, count: v)
                             losses[r] = logSumExp[r] - (1 - ε) * row[targets[r]] - ε * sum / Float(v)
                         }
                     }

@@ -1,4 +1,5 @@
-/// Softmax along each row, with masked positions excluded.
+/// Softmax along each row, with masked positions excluded, and the log-sum-exp that
+/// normalises a log-softmax.
 
 #if canImport(Glibc)
 import Glibc
@@ -42,4 +43,15 @@ extension Tensor {
             x.accumulate(dx)
         }
     }
+}
+
+/// log Σ_c exp(row[c]) over `count` values, with the largest subtracted before `exp` so
+/// that nothing overflows: the normaliser of a log-softmax. The loss and both searches
+/// take it from here, so that greedy and beam search agree to the bit.
+public func rowLogSumExp(_ row: UnsafePointer<Float>, count: Int) -> Float {
+    var largest = -Float.infinity
+    for c in 0..<count { largest = max(largest, row[c]) }
+    var total: Float = 0
+    for c in 0..<count { total += expf(row[c] - largest) }
+    return largest + logf(total)
 }

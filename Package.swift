@@ -1,6 +1,14 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The module graph (docs/DESIGN.md, "Modules"): the engine knows no language, text and
+// metrics know no tensors, the models know no command line, and the command line only
+// parses and calls.
+//
+//     CBLAS ← Autodiff ← NeuralNet ←┐
+//     Files ← Text ←────────────────┼─ Translation ← Reports ← nmt
+//     Files ← Metrics ←─────────────┘                ↑
+//     Figures ───────────────────────────────────────┘
 let package = Package(
     name: "SwiftNMT",
     platforms: [.macOS(.v14)],
@@ -19,18 +27,30 @@ let package = Package(
         ),
         .target(name: "Autodiff", dependencies: ["CBLAS"]),
         .target(name: "NeuralNet", dependencies: ["Autodiff"]),
-        .target(name: "Translation", dependencies: ["NeuralNet"]),
+        .target(name: "Files"),
+        .target(name: "Metrics", dependencies: ["Files"]),
+        .target(name: "Text", dependencies: ["Files"]),
+        .target(name: "Figures"),
+        .target(name: "Translation", dependencies: ["Autodiff", "NeuralNet", "Files", "Text", "Metrics"]),
+        .target(name: "Reports", dependencies: ["Translation", "Figures", "Files", "Metrics", "Text"]),
         .executableTarget(
             name: "nmt",
             dependencies: [
-                "Translation",
+                "Autodiff", "Files", "Metrics", "Text", "Figures", "Translation", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Helpers that several test targets share (a temporary folder).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"]),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], exclude: ["Fixtures"]),
-        .testTarget(name: "TranslationTests", dependencies: ["Translation"], exclude: ["Fixtures"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Autodiff"]),
+        .testTarget(name: "FilesTests", dependencies: ["Files", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Files", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TextTests", dependencies: ["Text", "Files", "Autodiff", "TestSupport"]),
+        .testTarget(name: "TranslationTests",
+                    dependencies: ["Translation", "Autodiff", "NeuralNet", "Files", "Text", "Metrics", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Figures", "Translation", "Files", "Metrics", "Text", "TestSupport"]),
         // Runs the built nmt binary (and tests a few of its parts directly).
-        .testTarget(name: "nmtTests", dependencies: ["nmt", "Translation"]),
+        .testTarget(name: "nmtTests", dependencies: ["nmt", "Translation", "Files", "Text", "Reports", "TestSupport"]),
     ]
 )

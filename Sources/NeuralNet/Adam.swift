@@ -5,6 +5,7 @@ import Glibc
 #else
 import Darwin
 #endif
+import Autodiff
 
 /// Keeps running averages of each parameter's gradient (m) and squared gradient (v) and
 /// steps by m̂ / (√v̂ + ε), where the hats undo the averages' bias towards their zero

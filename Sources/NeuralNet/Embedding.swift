@@ -1,4 +1,5 @@
 /// Word embeddings: one learned vector per vocabulary entry.
+import Autodiff
 
 public struct Embedding: Layer {
     /// [vocabulary, size].

@@ -1,4 +1,5 @@
 /// Rescaling gradients whose global norm is too large.
+import Autodiff
 
 /// Scales all gradients by the same factor so that their joint L2 norm is at most
 /// `maxNorm` (Pascanu et al., 2013): a rare exploding gradient of a recurrent network then

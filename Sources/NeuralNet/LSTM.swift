@@ -1,4 +1,5 @@
 /// Long short-term memory (Hochreiter and Schmidhuber, 1997) over whole sequences.
+import Autodiff
 
 /// One LSTM layer in one direction, with PyTorch's parameters and gate order (i, f, g, o).
 public struct LSTM: Layer {

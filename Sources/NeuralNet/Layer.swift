@@ -1,4 +1,5 @@
 /// What every layer shares: named parameters, and initial values drawn from a seed.
+import Autodiff
 
 /// A part of a model that owns trainable tensors. Names are the checkpoint's tensor
 /// names (PyTorch's, so that a checkpoint loads in either).

@@ -1,4 +1,5 @@
 /// The affine layer y = W x + b.
+import Autodiff
 
 public struct Linear: Layer {
     /// [out, in], as PyTorch stores it.

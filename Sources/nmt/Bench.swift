@@ -2,6 +2,9 @@
 import ArgumentParser
 import Foundation
 import Translation
+import Autodiff
+import NeuralNet
+import Text
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import Translation
+import Metrics
 
 struct Bleu: ParsableCommand {
     static let configuration = CommandConfiguration(

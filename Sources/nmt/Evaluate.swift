@@ -2,6 +2,11 @@
 import ArgumentParser
 import Foundation
 import Translation
+import Autodiff
+import Files
+import Metrics
+import Text
+import Reports
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,7 +46,7 @@ struct Evaluate: ParsableCommand {
             let report = EvaluationReport(evaluations[0], comparedWith: Array(evaluations.dropFirst()),
                                           testPrefix: test)
             let reportFolder = out ?? folder
-            try write(report, into: reportFolder)
+            try report.write(into: reportFolder)
 
             let search = decoding.beam == 1 ? "greedy" : "beam \(decoding.beam)"
             for e in evaluations {
@@ -50,16 +55,8 @@ struct Evaluate: ParsableCommand {
                 print(e.chrF.line)
                 print(String(format: "%.1f sentences/s", e.sentencesPerSecond))
             }
-            print("report: \((reportFolder as NSString).appendingPathComponent("report.md"))")
+            print("report: \((reportFolder as NSString).appendingPathComponent(EvaluationReport.markdownFile))")
         }
     }
 
-    /// The report and its figures, each file written whole or not at all.
-    private func write(_ report: EvaluationReport, into folder: String) throws {
-        try createFolder(atPath: folder, purpose: "the report folder")
-        func path(_ file: String) -> String { (folder as NSString).appendingPathComponent(file) }
-        for (file, svg) in report.figures { try AtomicFile.write(svg, to: path(file)) }
-        try AtomicFile.write(report.json, to: path("report.json"))
-        try AtomicFile.write(report.markdown, to: path("report.md"))
-    }
 }

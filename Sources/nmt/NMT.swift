@@ -1,5 +1,6 @@
 import ArgumentParser
 import Translation
+import Autodiff
 
 @main
 struct NMT: ParsableCommand {

@@ -1,6 +1,7 @@
 /// Showing training progress: one redrawn line on a terminal, plain lines otherwise.
 import Foundation
 import Translation
+import Autodiff
 
 final class Progress {
     private let isTerminal = isatty(STDERR_FILENO) == 1

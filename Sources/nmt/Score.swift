@@ -1,6 +1,7 @@
 /// `nmt score`: how likely a model finds given translations.
 import ArgumentParser
 import Translation
+import Files
 
 struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(

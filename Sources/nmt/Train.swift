@@ -2,7 +2,10 @@
 import ArgumentParser
 import Foundation
 import Synchronization
+import Reports
 import Translation
+import Metrics
+import Text
 
 /// Set by Ctrl-C or SIGTERM; the trainer checks it after every step.
 private let stopRequested = Atomic<Bool>(false)
@@ -79,7 +82,8 @@ struct Train: ParsableCommand {
             let testCorpus = test.isEmpty ? nil : try ParallelCorpus(prefix: test)
             let trainer: Trainer
             if let settings {
-                trainer = try Trainer(config: settings, train: trainCorpus, valid: validCorpus, checkpoint: checkpoint)
+                trainer = try Trainer(config: settings, train: trainCorpus, valid: validCorpus, checkpoint: checkpoint,
+                                      alsoRemoving: EvaluationReport.fileNames)
             } else {
                 trainer = try Trainer(resuming: checkpoint, train: trainCorpus, valid: validCorpus, threads: threads)
                 note("resuming \(folder) at step \(trainer.state.step), epoch \(trainer.state.epoch)")

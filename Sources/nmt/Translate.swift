@@ -2,6 +2,9 @@
 import ArgumentParser
 import Foundation
 import Translation
+import Autodiff
+import Files
+import Figures
 
 /// Which weights file of a checkpoint to load.
 enum Weights: String, ExpressibleByArgument, CaseIterable {

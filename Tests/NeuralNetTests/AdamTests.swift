@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import NeuralNet
+@testable import Autodiff
 
 struct AdamTests {
     /// 37 values: four SIMD vectors of eight and a scalar tail of five; three steps, so

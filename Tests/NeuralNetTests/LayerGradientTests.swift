@@ -2,6 +2,7 @@
 
 import Testing
 @testable import NeuralNet
+@testable import Autodiff
 
 let tolerance = 5e-3
 

@@ -1,6 +1,8 @@
 /// Tests of batch layout and of the batcher's epochs.
 import Testing
 import Translation
+@testable import Autodiff
+@testable import Text
 
 struct BatchingTests {
     /// 1,000 pairs of lengths 1–30, with ids ≥ 4 so that no token looks like a special.

@@ -3,12 +3,14 @@
 import Foundation
 import Testing
 import Translation
+@testable import Autodiff
+@testable import Text
 
 /// Target ids of the hand-built models: the four specials, then three words.
 private let (a, b, c) = (4, 5, 6)
 private let (bos, eos) = (Vocabulary.bos, Vocabulary.eos)
 
-/// A `Seq2Seq` that is a bigram model: its next-word distribution depends on the previous
+/// A `RNNModel` that is a bigram model: its next-word distribution depends on the previous
 /// word alone, whatever the source and the decoder state.
 ///
 /// The output layer computes `W_o [s_t ; c_t ; emb(y_{t-1})] + b_o`. With one-hot target
@@ -19,11 +21,11 @@ private let (bos, eos) = (Vocabulary.bos, Vocabulary.eos)
 /// `probabilities[previous]` lists P(next | previous) for some words; the rest of the
 /// probability is shared equally by the other words. A previous word not listed is
 /// followed by every word equally often.
-private func bigramModel(_ probabilities: [Int: [Int: Double]], vocabularySize v: Int = 7) -> Seq2Seq {
+private func bigramModel(_ probabilities: [Int: [Int: Double]], vocabularySize v: Int = 7) -> RNNModel {
     var config = ModelConfig()
     (config.embeddingSize, config.encoderHiddenSize, config.decoderHiddenSize, config.attentionSize) = (v, 2, 3, 2)
     var generator = SeededGenerator(seed: 7)
-    let model = Seq2Seq(config: config, sourceVocabularySize: 10, targetVocabularySize: v, generator: &generator)
+    let model = RNNModel(config: config, sourceVocabularySize: 10, targetVocabularySize: v, generator: &generator)
     model.trackGradients(false)
     let embeddingColumn = config.decoderHiddenSize + 2 * config.encoderHiddenSize  // where emb(y_{t-1}) starts
     let inputs = embeddingColumn + v
@@ -49,12 +51,12 @@ private func bigramModel(_ probabilities: [Int: [Int: Double]], vocabularySize v
 
 /// A model with random weights, its output layer scaled up so that its distributions are
 /// peaked and its translations vary (some end early, some run to the length limit).
-private func randomModel(seed: UInt64, attention: ModelConfig.Attention) -> Seq2Seq {
+private func randomModel(seed: UInt64, attention: ModelConfig.Attention) -> RNNModel {
     var config = ModelConfig()
     (config.embeddingSize, config.encoderHiddenSize, config.decoderHiddenSize, config.attentionSize) = (6, 4, 5, 3)
     config.attention = attention
     var generator = SeededGenerator(seed: seed)
-    let model = Seq2Seq(config: config, sourceVocabularySize: 15, targetVocabularySize: 12, generator: &generator)
+    let model = RNNModel(config: config, sourceVocabularySize: 15, targetVocabularySize: 12, generator: &generator)
     model.trackGradients(false)
     for (name, tensor) in model.namedParameters where name == "output.weight" {
         tensor.data = tensor.data.map { $0 * 12 }

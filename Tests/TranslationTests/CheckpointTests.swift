@@ -1,8 +1,12 @@
 /// Checkpoint folders: DESIGN.md's tensor names and shapes, and faithful reloading.
 
 import Foundation
+import TestSupport
 import Testing
 @testable import Translation
+@testable import Autodiff
+@testable import Files
+@testable import Text
 
 struct CheckpointTests {
     let config: Configuration = {
@@ -15,9 +19,9 @@ struct CheckpointTests {
     let source = Vocabulary(tokens: ["ich", "bin", "hier", "."])
     let target = Vocabulary(tokens: ["i", "am", "here", ".", "now"])
 
-    func savedModel(in folder: TemporaryFolder) throws -> (Checkpoint, Seq2Seq) {
+    func savedModel(in folder: TemporaryFolder) throws -> (Checkpoint, RNNModel) {
         var generator = SeededGenerator(seed: 9)
-        let model = Seq2Seq(config: config.model, sourceVocabularySize: source.count,
+        let model = RNNModel(config: config.model, sourceVocabularySize: source.count,
                             targetVocabularySize: target.count, generator: &generator)
         let checkpoint = Checkpoint(folder: folder.path("model"))
         try checkpoint.writeDescription(config, source: source, target: target)

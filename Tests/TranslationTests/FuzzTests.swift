@@ -1,8 +1,13 @@
 /// Random bytes and random Unicode thrown at everything that reads what users give it:
 /// every input must give a result or an error, never a crash.
 import Foundation
+import TestSupport
 import Testing
 @testable import Translation
+@testable import Autodiff
+@testable import Files
+@testable import Metrics
+@testable import Text
 
 /// Random inputs from a fixed seed, so that a failure can be replayed.
 struct RandomInput {

@@ -3,6 +3,8 @@
 import Foundation
 import Testing
 @testable import Translation
+@testable import Files
+@testable import Text
 
 struct SubwordTrainingTests {
     /// The fixture with `merges` byte-pair merges: few enough that some words stay split.

@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import Translation
+@testable import Files
 
 struct TrainerFailureTests {
     /// The bytes of every file in the checkpoint folder, by name.

@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import Translation
+@testable import Files
 
 struct TrainerResumeTests {
     /// The fixture's training run without interruption: 8 batches per epoch, 3 epochs,

@@ -1,6 +1,10 @@
 /// A tiny made-up parallel corpus and a configuration small enough to train in a test.
 import Foundation
+import TestSupport
 @testable import Translation
+@testable import Autodiff
+@testable import Files
+@testable import Text
 
 /// Training and validation corpora written to a temporary folder, a checkpoint folder
 /// beside them, and a configuration that trains a few-hundred-parameter model in well

@@ -1,7 +1,9 @@
 /// Checkpoint averaging: which step files the trainer keeps, and their mean.
 import Foundation
+import TestSupport
 import Testing
 @testable import Translation
+@testable import Files
 
 struct WeightAveragingTests {
     /// The fixture validates at steps 5, 10, 15 and 20; with `averageLast` 3 the folder

@@ -1,6 +1,8 @@
 /// A folder of small inputs, good and bad, and a tiny checkpoint, for running nmt on.
 import Foundation
 import Translation
+@testable import Autodiff
+@testable import Text
 
 /// A temporary folder holding
 /// - `ok.de`/`ok.en`, `train.*` and `valid.*`: small well-formed corpora;
@@ -47,7 +49,7 @@ final class CommandFixture {
         let source = Vocabulary(tokens: ["ein", "hund", "läuft"])
         let target = Vocabulary(tokens: ["a", "dog", "runs"])
         var generator = SeededGenerator(seed: 1)
-        let model = Seq2Seq(config: config.model, sourceVocabularySize: source.count,
+        let model = RNNModel(config: config.model, sourceVocabularySize: source.count,
                             targetVocabularySize: target.count, generator: &generator)
         let checkpoint = Checkpoint(folder: path("model"))
         try checkpoint.writeDescription(config, source: source, target: target)

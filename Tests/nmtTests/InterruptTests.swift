@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 import Translation
+@testable import Text
 
 @Suite(.enabled(if: CommandRunner.isAvailable, "the nmt binary is not built beside the tests; run swift build"))
 struct InterruptTests {

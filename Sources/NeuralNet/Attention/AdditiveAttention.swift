@@ -1,0 +1,55 @@
+/// Bahdanau's additive attention, the alignment model of "Neural Machine Translation by
+/// Jointly Learning to Align and Translate" (Bahdanau, Cho and Bengio, 2015, §3.1 and
+/// appendix A.1.2).
+import Autodiff
+
+/// The alignment model is a one-hidden-layer MLP that scores how well the decoder state
+/// s_{t-1} (the query) matches each encoder state h_j (the keys):
+///
+///     e_tj = v_a · tanh(W_a s_{t-1} + U_a h_j + b_a)      energy
+///     α_t  = softmax(e_t)  over the real (non-padding) positions     alignment
+///     c_t  = Σ_j α_tj h_j                                   context
+///
+/// `U_a h_j + b_a` does not depend on t, so it is computed once per sentence
+/// (`projectKeys`) and reused at every decoder step.
+public struct AdditiveAttention: Layer {
+    /// W_a: [A, D], no bias.
+    public let query: Linear
+    /// U_a and b_a: [A, 2H] and [A].
+    public let key: Linear
+    /// v_a: [1, A].
+    public let energy: Linear
+
+    public init(querySize: Int, keySize: Int, attentionSize: Int, generator: inout SeededGenerator) {
+        query = Linear(inputSize: querySize, outputSize: attentionSize, bias: false, generator: &generator)
+        key = Linear(inputSize: keySize, outputSize: attentionSize, generator: &generator)
+        energy = Linear(inputSize: attentionSize, outputSize: 1, bias: false, generator: &generator)
+    }
+
+    /// `U_a h_j + b_a` for all encoder states [B, n, 2H] at once: [B·n, A].
+    public func projectKeys(_ states: Tensor) -> Tensor {
+        key(states).reshaped([states.shape[0] * states.shape[1], key.weight.shape[0]])
+    }
+
+    /// One decoder step's attention.
+    /// - Parameters:
+    ///   - query: s_{t-1}, [B, D]
+    ///   - keys: `projectKeys(values)`, [B·n, A]
+    ///   - values: the encoder states h_j, [B, n, 2H]
+    ///   - mask: [B·n], false at padding positions
+    /// - Returns: the context c_t [B, 2H] and the alignment weights α_t [B, n].
+    public func callAsFunction(query s: Tensor, keys: Tensor, values: Tensor, mask: [Bool])
+        -> (context: Tensor, weights: Tensor) {
+        let (batch, length, size) = (values.shape[0], values.shape[1], values.shape[2])
+        let projectedQuery = query(s).repeatingRows(length)                         // [B·n, A]
+        let energies = energy((keys + projectedQuery).tanh()).reshaped([batch, length])  // [B, n]
+        let weights = energies.maskedSoftmax(mask: mask)                            // [B, n]
+        let context = Tensor.batchedMatmul(weights.reshaped([batch, 1, length]), values)  // [B, 1, 2H]
+        return (context.reshaped([batch, size]), weights)
+    }
+
+    public var namedParameters: [(name: String, tensor: Tensor)] {
+        query.namedParameters(prefix: "query") + key.namedParameters(prefix: "key")
+            + energy.namedParameters(prefix: "energy")
+    }
+}

@@ -1,0 +1,23 @@
+/// The alignment figure of a translation: what the model produced, drawn as Figures draws
+/// any matrix.
+import Figures
+import Translation
+
+extension AlignmentFigure {
+    /// The figure of a translation. A model without attention (the RNNencdec baseline)
+    /// leaves `alignment` empty; its figure says so instead of drawing a matrix.
+    public init(_ translation: Translation, caption: String) {
+        let source = translation.sourceTokens + ["</s>"]
+        let endsWithEOS = translation.alignment.count > translation.tokens.count
+        let target = translation.tokens + (endsWithEOS ? ["</s>"] : [])
+        if translation.sourceTokens.isEmpty {
+            self.init(sourceTokens: source, targetTokens: target, weights: translation.alignment,
+                      caption: caption, note: "An empty line: nothing was translated.")
+        } else if translation.alignment.isEmpty {
+            self.init(sourceTokens: source, targetTokens: target, weights: [], caption: caption,
+                      note: Self.noAttention)
+        } else {
+            self.init(sourceTokens: source, targetTokens: target, weights: translation.alignment, caption: caption)
+        }
+    }
+}

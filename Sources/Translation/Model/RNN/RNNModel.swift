@@ -1,0 +1,59 @@
+/// The encoder–decoder with attention of DESIGN.md (after Bahdanau et al., 2015), and its
+/// attention-free baseline.
+import Autodiff
+import NeuralNet
+
+/// The model's layers and their checkpoint names. The maths of each stage lives in the
+/// files beside this one: `RNNModel+Encoder.swift`, `RNNModel+Decoder.swift`,
+/// `RNNModel+Loss.swift`.
+public struct RNNModel: Layer {
+    public let config: ModelConfig
+    public let sourceVocabularySize: Int, targetVocabularySize: Int
+
+    let sourceEmbedding: Embedding
+    let encoder: BidirectionalLSTM
+    /// s_0 = tanh(W_b [→h_n ; ←h_1] + b_b)
+    let bridge: Linear
+    /// Absent in the baseline.
+    let attention: AdditiveAttention?
+    let targetEmbedding: Embedding
+    /// Input [emb(y_{t-1}) ; c_t], state (s, m).
+    let decoder: LSTM
+    /// logits_t = W_o [s_t ; c_t ; emb(y_{t-1})] + b_o
+    let output: Linear
+
+    public init(config: ModelConfig, sourceVocabularySize: Int, targetVocabularySize: Int,
+                generator: inout SeededGenerator) {
+        let (e, h, d, a) = (config.embeddingSize, config.encoderHiddenSize,
+                            config.decoderHiddenSize, config.attentionSize)
+        self.config = config
+        self.sourceVocabularySize = sourceVocabularySize
+        self.targetVocabularySize = targetVocabularySize
+        sourceEmbedding = Embedding(vocabularySize: sourceVocabularySize, size: e, generator: &generator)
+        encoder = BidirectionalLSTM(inputSize: e, hiddenSize: h, generator: &generator)
+        bridge = Linear(inputSize: 2 * h, outputSize: d, generator: &generator)
+        attention = config.attention == .additive
+            ? AdditiveAttention(querySize: d, keySize: 2 * h, attentionSize: a, generator: &generator)
+            : nil
+        targetEmbedding = Embedding(vocabularySize: targetVocabularySize, size: e, generator: &generator)
+        decoder = LSTM(inputSize: e + 2 * h, hiddenSize: d, generator: &generator)
+        output = Linear(inputSize: d + 2 * h + e, outputSize: targetVocabularySize, generator: &generator)
+    }
+
+    /// DESIGN.md's tensor names, in a fixed order.
+    public var namedParameters: [(name: String, tensor: Tensor)] {
+        sourceEmbedding.namedParameters(prefix: "encoder.embedding")
+            + encoder.namedParameters(prefix: "encoder.rnn")
+            + bridge.namedParameters(prefix: "bridge")
+            + (attention?.namedParameters(prefix: "attention") ?? [])
+            + targetEmbedding.namedParameters(prefix: "decoder.embedding")
+            + decoder.namedParameters(prefix: "decoder.rnn")
+            + output.namedParameters(prefix: "output")
+    }
+
+    /// Switches gradient tracking of every parameter on (training) or off (decoding,
+    /// which then builds no graph).
+    public func trackGradients(_ on: Bool) {
+        for p in parameters { p.requiresGrad = on }
+    }
+}

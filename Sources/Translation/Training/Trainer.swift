@@ -1,0 +1,263 @@
+/// The training loop: batches, updates, validation, checkpoints, and when to stop.
+import Foundation
+import Autodiff
+import NeuralNet
+import Files
+import Metrics
+import Text
+
+/// What the trainer reports while it runs; the command line decides how to show it.
+public enum TrainingEvent {
+    /// After every update.
+    case step(step: Int, epoch: Int, loss: Double, tokensPerSecond: Double, secondsLeft: Double)
+    /// After every validation; `improved` when this is the new best.
+    case validated(LogEntry, improved: Bool)
+    case note(String)
+}
+
+/// Trains a model and keeps its checkpoint folder up to date.
+///
+/// Each step: the loss of one batch with dropout, backward, gradient-norm clipping, an
+/// Adam update. Every `validateEvery` steps (or each epoch): validation loss and greedy
+/// BLEU on the validation set, a line in log.jsonl, `last` saved, `best` saved when BLEU
+/// improved. The learning rate is multiplied by `decayFactor` after `decayPatience`
+/// validations without improvement, and training stops after `patience` of them or after
+/// `maxEpochs`.
+public final class Trainer {
+    public let config: Configuration
+    public let checkpoint: Checkpoint
+    public let model: RNNModel
+    public let train: TrainingData
+    public let valid: TrainingData
+    public private(set) var state: TrainerState
+    public private(set) var log: [LogEntry]
+    private var optimizer: Adam
+    private let batcher: Batcher
+
+    /// A new training into `checkpoint`'s folder, which is created, or cleared of an
+    /// earlier training's files and of `derivedFiles`, those written from it (see
+    /// `Checkpoint.removeTraining`). Nothing is written or removed if the length limit
+    /// leaves no pair to train on.
+    public init(config: Configuration, train: ParallelCorpus, valid: ParallelCorpus, checkpoint: Checkpoint,
+                alsoRemoving derivedFiles: [String] = []) throws {
+        self.config = config
+        self.checkpoint = checkpoint
+        let tokenizer = WordTokenizer(lowercase: config.vocabulary.lowercase)
+        self.train = try TrainingData(corpus: train, tokenizer: tokenizer, maxLength: config.training.maxLength,
+                                      config: config.vocabulary)
+        self.valid = try TrainingData(corpus: valid, tokenizer: tokenizer,
+                                      vocabularies: (self.train.source, self.train.target), subwords: self.train.subwords)
+        var generator = SeededGenerator(seed: config.training.seed)
+        model = RNNModel(config: config.model, sourceVocabularySize: self.train.source.count,
+                        targetVocabularySize: self.train.target.count, generator: &generator)
+        optimizer = Adam(parameters: model.parameters, learningRate: config.training.learningRate)
+        batcher = Batcher(pairs: self.train.pairs, batchSize: config.training.batchSize)
+        state = TrainerState(epochGenerator: SeededGenerator(seed: config.training.seed &+ 1),
+                             dropoutGenerator: SeededGenerator(seed: config.training.seed &+ 2),
+                             learningRate: config.training.learningRate, trainingPairs: self.train.pairs.count)
+        log = []
+        try checkpoint.removeTraining(alsoRemoving: derivedFiles)
+        try checkpoint.writeDescription(config, source: self.train.source, target: self.train.target,
+                                        subwords: self.train.subwords)
+    }
+
+    /// Continues the training saved in `checkpoint`: its configuration and vocabularies,
+    /// and the weights, optimiser moments and trainer state of its last save (see
+    /// ``TrainingSnapshot``). The corpus must be the one it was trained on. `threads`
+    /// replaces the saved thread count, for another machine; the losses may then differ
+    /// in their last bits from those of an uninterrupted run.
+    public init(resuming checkpoint: Checkpoint, train: ParallelCorpus, valid: ParallelCorpus,
+                threads: Int? = nil) throws {
+        let description = try checkpoint.readDescription()
+        (model, optimizer, state) = try TrainingSnapshot.read(checkpoint.optimizerPath, checkpoint: checkpoint,
+                                                              description: description)
+        var config = description.config
+        if let threads { config.training.threads = threads }
+        self.config = config
+        self.checkpoint = checkpoint
+        model.trackGradients(true)
+        let tokenizer = WordTokenizer(lowercase: config.vocabulary.lowercase)
+        let vocabularies = (description.source, description.target)
+        let subwords = try checkpoint.readSubwords(for: config)
+        self.train = try TrainingData(corpus: train, tokenizer: tokenizer, maxLength: config.training.maxLength,
+                                      vocabularies: vocabularies, subwords: subwords)
+        self.valid = try TrainingData(corpus: valid, tokenizer: tokenizer, vocabularies: vocabularies, subwords: subwords)
+        guard self.train.pairs.count == state.trainingPairs else {
+            throw InputError(path: train.sourcePath, "\(self.train.pairs.count) training pairs, but the checkpoint was "
+                             + "trained on \(state.trainingPairs); resuming needs the same corpus and --max-length")
+        }
+        batcher = Batcher(pairs: self.train.pairs, batchSize: config.training.batchSize)
+        // log.jsonl is written before the snapshot, so it may hold lines of a save that
+        // never took effect; their validations will be run again.
+        let savedStep = state.step
+        log = try LogEntry.readLog(checkpoint.logPath).filter { $0.step <= savedStep }
+        // A run killed while saving leaves temporary files as large as the ones it wrote.
+        for path in [checkpoint.logPath, checkpoint.optimizerPath, checkpoint.lastWeightsPath,
+                     checkpoint.bestWeightsPath, checkpoint.trainerStatePath] {
+            AtomicFile.removeLeftovers(of: path)
+        }
+    }
+
+    // MARK: Running
+
+    /// Trains until the stopping rule or `shouldStop` (checked after every step, e.g. set
+    /// by Ctrl-C) says so. Always leaves a checkpoint from which `--resume` continues:
+    /// when an error stops training, the last save.
+    public func run(shouldStop: () -> Bool = { false }, report: (TrainingEvent) -> Void) throws {
+        setBLASThreads(config.training.threads)
+        let settings = config.training
+        var probe = state.epochGenerator
+        let stepsPerEpoch = batcher.epoch(using: &probe).count
+        var secondsThisRun = 0.0, tokensThisRun = 0, stepsThisRun = 0
+        while state.stopReason == nil {
+            var generator = state.epochGenerator
+            let batches = batcher.epoch(using: &generator)
+            for batch in batches.dropFirst(state.batchesDoneInEpoch) {
+                let start = monotonicSeconds()
+                let loss = try update(batch)
+                let seconds = monotonicSeconds() - start
+                state.wallSeconds += seconds
+                secondsThisRun += seconds
+                tokensThisRun += batch.targetTokens
+                stepsThisRun += 1
+                state.lossSinceValidation += loss * Double(batch.targetTokens)
+                state.tokensSinceValidation += batch.targetTokens
+                state.batchesDoneInEpoch += 1
+                // In floating point: a huge --epochs must not overflow an Int.
+                let stepsLeft = Double(settings.maxEpochs - state.epoch) * Double(stepsPerEpoch)
+                    + Double(batches.count - state.batchesDoneInEpoch)
+                report(.step(step: state.step, epoch: state.epoch, loss: loss,
+                             tokensPerSecond: Double(tokensThisRun) / secondsThisRun,
+                             secondsLeft: secondsThisRun / Double(stepsThisRun) * stepsLeft))
+                let endOfEpoch = state.batchesDoneInEpoch == batches.count
+                if endOfEpoch {
+                    state.epoch += 1
+                    state.batchesDoneInEpoch = 0
+                    state.epochGenerator = generator
+                }
+                let due = settings.validateEvery > 0 ? state.step % settings.validateEvery == 0 : endOfEpoch
+                if due {
+                    try validate(tokensPerSecond: Double(tokensThisRun) / max(secondsThisRun, 1e-9), report: report)
+                }
+                if state.epoch > settings.maxEpochs && state.stopReason == nil {
+                    state.stopReason = "reached \(settings.maxEpochs) epochs"
+                }
+                if state.stopReason != nil { break }
+                if shouldStop() {
+                    try saveLast()
+                    report(.note("stopped at step \(state.step); continue with --resume"))
+                    return
+                }
+            }
+        }
+        try saveLast()
+        report(.note("training ended: \(state.stopReason!)"))
+    }
+
+    /// One Adam update on one batch; returns the batch's mean loss per token. A loss or
+    /// gradient that is not finite stops training with nothing changed, neither the
+    /// weights nor the state: the last save stays the one to resume from.
+    private func update(_ batch: Batch) throws -> Double {
+        var dropout: SeededGenerator? = state.dropoutGenerator
+        let loss = model.loss(batch, dropout: &dropout, smoothing: config.training.labelSmoothing)
+        guard loss.scalar.isFinite else {
+            throw TrainingError("the loss became \(loss.scalar) at step \(state.step + 1); the last checkpoint is kept")
+        }
+        loss.backward()
+        let norm = clipGradientNorm(model.parameters, maxNorm: config.training.clipNorm)
+        guard norm.isFinite else {
+            throw TrainingError("the gradient norm became \(norm) at step \(state.step + 1); the last checkpoint is kept")
+        }
+        optimizer.learningRate = state.learningRate
+        optimizer.update()
+        state.dropoutGenerator = dropout!
+        state.step += 1
+        return Double(loss.scalar)
+    }
+
+    /// Validation loss and BLEU, the log line, the checkpoints, and the schedule.
+    private func validate(tokensPerSecond: Double, report: (TrainingEvent) -> Void) throws {
+        let (validLoss, bleu) = evaluate()
+        let trainLoss = state.lossSinceValidation / Double(max(state.tokensSinceValidation, 1))
+        state.lossSinceValidation = 0
+        state.tokensSinceValidation = 0
+        let entry = LogEntry(step: state.step, epoch: state.epoch - (state.batchesDoneInEpoch == 0 ? 1 : 0),
+                             trainLoss: trainLoss, validLoss: validLoss, validBLEU: bleu.score,
+                             tokensPerSecond: tokensPerSecond, wallSeconds: state.wallSeconds,
+                             learningRate: Double(state.learningRate))
+        log.append(entry)
+        let improved = bleu.score > state.bestBLEU
+        if improved {
+            state.bestBLEU = bleu.score
+            state.bestStep = state.step
+            state.validationsWithoutImprovement = 0
+            state.validationsSinceDecay = 0
+            try checkpoint.writeWeights(model, to: checkpoint.bestWeightsPath)
+        } else {
+            state.validationsWithoutImprovement += 1
+            state.validationsSinceDecay += 1
+            if state.validationsWithoutImprovement >= config.training.patience {
+                state.stopReason = "no better validation BLEU for \(config.training.patience) validations"
+            } else if state.validationsSinceDecay >= config.training.decayPatience {
+                state.learningRate *= config.training.decayFactor
+                state.validationsSinceDecay = 0
+                report(.note("learning rate lowered to \(state.learningRate)"))
+            }
+        }
+        try keepForAveraging()
+        try saveLast()
+        report(.validated(entry, improved: improved))
+    }
+
+    /// Saves this validation's weights as a step file, removes the step files of older
+    /// validations beyond `averageLast`, and writes the mean of those left. A step file
+    /// from a save that a kill cut short is overwritten when its step comes round again.
+    private func keepForAveraging() throws {
+        let count = config.training.averageLast
+        guard count >= 2 else { return }
+        try checkpoint.writeWeights(model, to: checkpoint.stepWeightsPath(state.step))
+        let kept = log.suffix(count).map { checkpoint.stepWeightsPath($0.step) }
+        for file in checkpoint.stepWeightsFiles() where !kept.contains(file) {
+            try FileManager.default.removeItem(atPath: file)
+        }
+        try SafeTensors.write(WeightAveraging.mean(of: kept), metadata: Checkpoint.weightsMetadata,
+                              to: checkpoint.averagedWeightsPath)
+    }
+
+    /// Mean validation loss per token and greedy BLEU, with gradients off.
+    public func evaluate() -> (loss: Double, bleu: BLEUScore) {
+        model.trackGradients(false)
+        defer { model.trackGradients(true) }
+        var lossSum = 0.0, tokens = 0
+        for batch in Batcher(pairs: valid.pairs, batchSize: 64).batchesInOrder() {
+            lossSum += Double(model.sentenceLosses(batch).reduce(0, +))
+            tokens += batch.targetTokens
+        }
+        let translator = Translator(model: model, source: train.source, target: train.target,
+                                    lowercase: config.vocabulary.lowercase, subwords: train.subwords)
+        let hypotheses = translator.translate(valid.corpus.sources).map(\.text)
+        let bleu = BLEU(lowercase: config.vocabulary.lowercase).corpusScore(hypotheses: hypotheses,
+                                                                          references: valid.corpus.targets)
+        return (lossSum / Double(max(tokens, 1)), bleu)
+    }
+
+    /// Saves what resuming needs and what people read, each file whole or not at all, in
+    /// an order that survives being killed between any two files:
+    /// 1. log.jsonl, which may run ahead of the snapshot (resuming drops the extra lines);
+    /// 2. last.optim.safetensors, the ``TrainingSnapshot``: once it is renamed into place,
+    ///    the save has taken effect;
+    /// 3. last.safetensors and trainer.json, the same weights and state for translating
+    ///    and for reading.
+    private func saveLast() throws {
+        try LogEntry.writeLog(log, to: checkpoint.logPath)
+        try TrainingSnapshot.write(model: model, optimizer: optimizer, state: state, to: checkpoint.optimizerPath)
+        try checkpoint.writeWeights(model, to: checkpoint.lastWeightsPath)
+        try AtomicFile.write(try Checkpoint.json(state) + "\n", to: checkpoint.trainerStatePath)
+    }
+}
+
+/// Training cannot go on (a non-finite loss, say); the message says why.
+public struct TrainingError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

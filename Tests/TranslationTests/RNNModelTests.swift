@@ -1,0 +1,102 @@
+/// The attention model: gradients, padding, learning, and checkpoints.
+
+import Foundation
+import Testing
+@testable import Translation
+@testable import Autodiff
+@testable import NeuralNet
+@testable import Text
+
+/// A model small enough for finite differences and quick training.
+func tinyConfig(attention: ModelConfig.Attention = .additive, size: Int = 3) -> ModelConfig {
+    var config = ModelConfig()
+    config.embeddingSize = size
+    config.encoderHiddenSize = size
+    config.decoderHiddenSize = size + 1
+    config.attentionSize = size
+    config.attention = attention
+    config.dropout = 0
+    return config
+}
+
+/// A translator over a random tiny model, with gradients off, for tests of decoding.
+func randomTranslator(seed: UInt64, source: [String], target: [String], size: Int,
+                      lowercase: Bool) -> Translator {
+    var generator = SeededGenerator(seed: seed)
+    let (sourceVocabulary, targetVocabulary) = (Vocabulary(tokens: source), Vocabulary(tokens: target))
+    let model = RNNModel(config: tinyConfig(size: size), sourceVocabularySize: sourceVocabulary.count,
+                        targetVocabularySize: targetVocabulary.count, generator: &generator)
+    model.trackGradients(false)
+    return Translator(model: model, source: sourceVocabulary, target: targetVocabulary, lowercase: lowercase)
+}
+
+struct RNNModelTests {
+    /// The whole model's loss, differentiated end to end, against finite differences.
+    @Test(arguments: ModelConfig.Attention.allCases)
+    func lossGradient(attention: ModelConfig.Attention) {
+        var generator = SeededGenerator(seed: 1)
+        let model = RNNModel(config: tinyConfig(attention: attention, size: 2), sourceVocabularySize: 7,
+                            targetVocabularySize: 6, generator: &generator)
+        let batch = Batch(sources: [[4, 5, 6], [5]], targets: [[4, 5], [5, 4, 4]], indices: [0, 1])
+        var noDropout: SeededGenerator? = nil
+        let result = checkGradients(model.parameters) { model.loss(batch, dropout: &noDropout) }
+        #expect(result.worstError < 5e-3, "\(result)")
+    }
+
+    /// Padding must not change a sentence's loss: the same pair scored alone and in a
+    /// batch beside longer sentences (so padded on both sides) gets the same number.
+    @Test(arguments: ModelConfig.Attention.allCases)
+    func paddingNeverReachesTheLoss(attention: ModelConfig.Attention) {
+        var generator = SeededGenerator(seed: 2)
+        let model = RNNModel(config: tinyConfig(attention: attention, size: 4), sourceVocabularySize: 9,
+                            targetVocabularySize: 8, generator: &generator)
+        let alone = model.sentenceLosses(Batch(sources: [[4, 5]], targets: [[6]], indices: [0]))[0]
+        let padded = model.sentenceLosses(Batch(sources: [[7, 8, 4, 5, 6, 7], [4, 5], [8, 8, 8]],
+                                                targets: [[4, 5, 6, 7, 4], [6], [5, 5]], indices: [0, 1, 2]))[1]
+        #expect(abs(alone - padded) < 1e-5, "alone \(alone), in a padded batch \(padded)")
+        let batch = Batch(sources: [[4, 5], [7, 8, 4, 5, 6, 7]], targets: [[6], [4, 5, 6, 7, 4]], indices: [0, 1])
+        var noDropout: SeededGenerator? = nil
+        let mean = model.loss(batch, dropout: &noDropout).scalar
+        let sums = model.sentenceLosses(batch)
+        #expect(abs(mean - (sums[0] + sums[1]) / Float(batch.targetTokens)) < 1e-5)
+    }
+
+    /// The model can learn: trained on 20 pairs, it reproduces every one of them greedily.
+    @Test func overfitsTwentyPairs() throws {
+        let corpus = try ParallelCorpus(prefix: repositoryPath("data/train"))
+        let pairs = Array(corpus.pairs.filter { $0.source.split(separator: " ").count <= 8 }.prefix(20))
+        let tokenizer = WordTokenizer()
+        let source = Vocabulary(counting: pairs.map { tokenizer.tokenize($0.source) })
+        let target = Vocabulary(counting: pairs.map { tokenizer.tokenize($0.target) })
+        let encoded = pairs.map { (source.encode(tokenizer.tokenize($0.source)), target.encode(tokenizer.tokenize($0.target))) }
+
+        var generator = SeededGenerator(seed: 3)
+        let model = RNNModel(config: tinyConfig(size: 32), sourceVocabularySize: source.count,
+                            targetVocabularySize: target.count, generator: &generator)
+        var adam = Adam(parameters: model.parameters, learningRate: 0.01)
+        let batch = Batch(sources: encoded.map(\.0), targets: encoded.map(\.1), indices: Array(0..<20))
+        let translator = Translator(model: model, source: source, target: target, lowercase: false)
+        var correct = 0
+        for round in 1...30 {
+            for _ in 0..<20 {
+                var noDropout: SeededGenerator? = nil
+                model.loss(batch, dropout: &noDropout).backward()
+                clipGradientNorm(model.parameters, maxNorm: 5)
+                adam.update()
+            }
+            model.trackGradients(false)
+            let outputs = translator.translate(pairs.map(\.source)).map(\.text)
+            model.trackGradients(true)
+            correct = zip(outputs, pairs).filter { $0 == $1.target }.count
+            if correct == pairs.count { break }
+            #expect(round < 30, "after 600 steps, \(correct) of 20 reproduced")
+        }
+        #expect(correct == 20)
+    }
+}
+
+/// A path inside the repository, found from this file's location.
+func repositoryPath(_ relative: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(relative).path
+}

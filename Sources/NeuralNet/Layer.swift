@@ -17,6 +17,12 @@ extension Layer {
     }
 
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+
+    /// Switches gradient tracking of every parameter on (training) or off (decoding,
+    /// which then builds no graph).
+    public func trackGradients(_ on: Bool) {
+        for p in parameters { p.requiresGrad = on }
+    }
 }
 
 extension Tensor {

@@ -39,9 +39,8 @@ struct LayerGradientTests {
         let values = randomInput([2, 3, 4], &g)      // B=2, n=3
         let mask = [true, true, true, true, false, false]
         let result = checkGradients([s, values] + attention.parameters) {
-            let keys = attention.projectKeys(values)
-            let (context, weights) = attention(query: s, keys: keys, values: values, mask: mask)
-            return Tensor.concat([context, weights])
+            let step = attention(query: s, memory: attention.attending(to: values, mask: mask), carry: nil)
+            return Tensor.concat([step.context, step.weights])
         }
         #expect(result.worstError < tolerance, "\(result)")
     }

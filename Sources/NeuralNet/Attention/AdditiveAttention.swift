@@ -11,8 +11,8 @@ import Autodiff
 ///     c_t  = Σ_j α_tj h_j                                   context
 ///
 /// `U_a h_j + b_a` does not depend on t, so it is computed once per sentence
-/// (`projectKeys`) and reused at every decoder step.
-public struct AdditiveAttention: Layer {
+/// (`attending(to:mask:)`) and reused at every decoder step.
+public struct AdditiveAttention: AlignmentModel {
     /// W_a: [A, D], no bias.
     public let query: Linear
     /// U_a and b_a: [A, 2H] and [A].
@@ -26,26 +26,21 @@ public struct AdditiveAttention: Layer {
         energy = Linear(inputSize: attentionSize, outputSize: 1, bias: false, generator: &generator)
     }
 
-    /// `U_a h_j + b_a` for all encoder states [B, n, 2H] at once: [B·n, A].
-    public func projectKeys(_ states: Tensor) -> Tensor {
-        key(states).reshaped([states.shape[0] * states.shape[1], key.weight.shape[0]])
+    /// The keys `U_a h_j + b_a` of all encoder states h_j [B, n, 2H] at once: [B·n, A].
+    public func attending(to states: Tensor, mask: [Bool]) -> AttentionMemory {
+        let keys = key(states).reshaped([states.shape[0] * states.shape[1], key.weight.shape[0]])
+        return AttentionMemory(values: states, keys: keys, mask: mask)
     }
 
-    /// One decoder step's attention.
-    /// - Parameters:
-    ///   - query: s_{t-1}, [B, D]
-    ///   - keys: `projectKeys(values)`, [B·n, A]
-    ///   - values: the encoder states h_j, [B, n, 2H]
-    ///   - mask: [B·n], false at padding positions
-    /// - Returns: the context c_t [B, 2H] and the alignment weights α_t [B, n].
-    public func callAsFunction(query s: Tensor, keys: Tensor, values: Tensor, mask: [Bool])
-        -> (context: Tensor, weights: Tensor) {
-        let (batch, length, size) = (values.shape[0], values.shape[1], values.shape[2])
-        let projectedQuery = query(s).repeatingRows(length)                         // [B·n, A]
-        let energies = energy((keys + projectedQuery).tanh()).reshaped([batch, length])  // [B, n]
-        let weights = energies.maskedSoftmax(mask: mask)                            // [B, n]
-        let context = Tensor.batchedMatmul(weights.reshaped([batch, 1, length]), values)  // [B, 1, 2H]
-        return (context.reshaped([batch, size]), weights)
+    /// One decoder step's attention, from the query s_{t-1} [B, D]: the context c_t
+    /// [B, 2H] and the alignment weights α_t [B, n].
+    public func callAsFunction(query s: Tensor, memory: AttentionMemory, carry: Tensor?) -> Attended {
+        let (batch, length, size) = (memory.batchSize, memory.length, memory.values.shape[2])
+        let projectedQuery = query(s).repeatingRows(length)                             // [B·n, A]
+        let energies = energy((memory.keys! + projectedQuery).tanh()).reshaped([batch, length])  // [B, n]
+        let weights = energies.maskedSoftmax(mask: memory.mask)                         // [B, n]
+        let context = Tensor.batchedMatmul(weights.reshaped([batch, 1, length]), memory.values)  // [B, 1, 2H]
+        return Attended(context: context.reshaped([batch, size]), weights: weights)
     }
 
     public var namedParameters: [(name: String, tensor: Tensor)] {

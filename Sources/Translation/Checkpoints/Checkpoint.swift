@@ -60,7 +60,7 @@ public struct Checkpoint: Sendable {
         try subwords?.write(to: subwordCodesPath)
     }
 
-    public func writeWeights(_ model: RNNModel, to path: String) throws {
+    public func writeWeights(_ model: any TranslationModel, to path: String) throws {
         try SafeTensors.write(model.weights(), metadata: Self.weightsMetadata, to: path)
     }
 
@@ -99,7 +99,7 @@ public struct Checkpoint: Sendable {
     /// Loads the model saved in `weightsFile` (best.safetensors unless told otherwise),
     /// checking it against the configuration and vocabularies saved beside it.
     public func loadModel(weightsFile: String = "best.safetensors")
-        throws -> (model: RNNModel, config: Configuration, source: Vocabulary, target: Vocabulary) {
+        throws -> (model: any TranslationModel, config: Configuration, source: Vocabulary, target: Vocabulary) {
         let (config, source, target) = try readDescription()
         let weightsPath = path(weightsFile)
         let (arrays, metadata) = try SafeTensors.read(weightsPath)
@@ -112,13 +112,13 @@ public struct Checkpoint: Sendable {
     /// The model that `config` and the vocabularies describe, holding `weights` (read from
     /// `path`, whose format version must be ours).
     func makeModel(config: Configuration, source: Vocabulary, target: Vocabulary,
-                   weights: [NamedArray], metadata: [String: String], path: String) throws(InputError) -> RNNModel {
+                   weights: [NamedArray], metadata: [String: String], path: String) throws(InputError) -> any TranslationModel {
         if let version = metadata["format_version"], version != String(Configuration.currentFormatVersion) {
             throw InputError(path: path, "format version \(version), this nmt reads version \(Configuration.currentFormatVersion)")
         }
         try checkVocabularies(weights, source: source, target: target, weightsPath: path)
         var generator = SeededGenerator(seed: 0)
-        let model = RNNModel(config: config.model, sourceVocabularySize: source.count,
+        let model = config.model.makeModel(sourceVocabularySize: source.count,
                             targetVocabularySize: target.count, generator: &generator)
         try model.load(weights, from: path)
         return model

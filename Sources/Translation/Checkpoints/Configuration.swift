@@ -1,9 +1,16 @@
 /// Every setting of a model and of its training, as saved in a checkpoint's config.json.
 
-/// The model's sizes (DESIGN.md's E, H, D, A) and regularisation.
+/// The model's architecture, its sizes (the design's E, H, D, A) and regularisation.
 public struct ModelConfig: Codable, Equatable, Sendable {
-    /// Additive attention, or none: the RNNencdec baseline with a fixed context.
+    /// The encoder–decoder family: `rnn`, a bidirectional LSTM encoder with an LSTM decoder.
+    public enum Architecture: String, Codable, Sendable, CaseIterable { case rnn }
+
+    /// The RNN decoder's alignment model: additive attention, or none (the RNNencdec
+    /// baseline with a fixed context).
     public enum Attention: String, Codable, Sendable, CaseIterable { case additive, none }
+
+    /// Checkpoints from before this setting existed are RNNs, its default.
+    public var architecture = Architecture.rnn
 
     public var embeddingSize = 128
     /// Per direction: encoder states are twice this size.

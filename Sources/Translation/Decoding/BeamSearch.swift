@@ -8,15 +8,7 @@ import Darwin
 import Autodiff
 import Text
 
-extension EncodedSource {
-    /// The same sentences with each one repeated `times` times in a row (sentence b's
-    /// copies at rows b·times ..< (b+1)·times), so that K hypotheses decode as one batch.
-    func repeated(_ times: Int) -> EncodedSource {
-        selecting((0..<batchSize).flatMap { [Int](repeating: $0, count: times) })
-    }
-}
-
-extension RNNModel {
+extension TranslationModel {
     /// Translates a batch with a beam of `beamSize` hypotheses per sentence.
     ///
     /// At each step every live hypothesis is extended by every word; of these the
@@ -26,91 +18,127 @@ extension RNNModel {
     /// log-probability divided by length^alpha (tokens and `</s>`): without that division
     /// short translations would win simply for having fewer factors below one.
     ///
-    /// With a beam of one this is exactly greedy search.
+    /// Sentence b's k hypotheses decode as rows b·k ..< (b+1)·k of one batch; a sentence
+    /// that is done leaves it. With a beam of one this is exactly greedy search.
     public func beamSearch(_ batch: Batch, beamSize k: Int, alpha: Float = 1,
                            limit: LengthLimit = LengthLimit()) -> [Hypothesis] {
         precondition(k >= 1, "beamSearch: beam size must be at least 1")
-        let b = batch.batchSize
         var noDropout: SeededGenerator? = nil
-        var source = encode(source: batch.source, lengths: batch.sourceLengths, dropout: &noDropout).repeated(k)
-        var state = initialDecoderState(source)
-        let empty = Hypothesis(tokens: [], alignment: [], logProbability: 0)
-        // The sentences still being translated; row p·k + j holds hypothesis j of sentence
-        // live[p]. At first only j = 0 is alive. A sentence that is done leaves the batch.
-        var live = Array(0..<b)
-        var beams = [Hypothesis](repeating: empty, count: b * k)
-        var alive = (0..<(b * k)).map { $0 % k == 0 }
-        var finished = [[Hypothesis]](repeating: [], count: b)
-        var previous = [Int](repeating: Vocabulary.bos, count: b * k)
-        let caps = batch.sourceLengths.map { limit.maxTokens(sourceLength: $0 - 1) }
+        let encoded = encode(source: batch.source, lengths: batch.sourceLengths, dropout: &noDropout)
+        var memory = encoded.selecting((0..<batch.batchSize).flatMap { [Int](repeating: $0, count: k) })
+        var state = initialState(memory)
+        var beams = Beams(sourceLengths: batch.sourceLengths, beamSize: k, limit: limit)
+        for t in 0...beams.lastStep {
+            let step = decode(previous: beams.previous, state: state, memory: memory)
+            let logProbabilities = logSoftmaxRows(step.logits)
+            guard let next = beams.extend(step: t, logProbabilities: logProbabilities,
+                                          vocabularySize: step.logits.columns, alignment: step.alignment) else { break }
+            if let kept = next.keptRows { memory = memory.selecting(kept) }
+            state = step.state.selecting(next.parents)
+        }
+        return beams.winners(alpha: alpha)
+    }
+}
 
+/// The bookkeeping of a beam search over a batch: each live sentence's k rows of
+/// hypotheses, which of them are alive, and the finished hypotheses set aside.
+struct Beams {
+    let beamSize: Int
+    let sourceLengths: [Int]
+    /// The most tokens each sentence's translation may have.
+    let caps: [Int]
+    /// The sentences still being translated; row p·k + j holds hypothesis j of sentence
+    /// live[p]. At first only j = 0 is alive.
+    private(set) var live: [Int]
+    private(set) var beams: [Hypothesis]
+    private(set) var alive: [Bool]
+    private(set) var finished: [[Hypothesis]]
+    /// The word each row's hypothesis ended with, fed to the next step.
+    private(set) var previous: [Int]
+
+    init(sourceLengths: [Int], beamSize k: Int, limit: LengthLimit) {
+        let b = sourceLengths.count
+        beamSize = k
+        self.sourceLengths = sourceLengths
+        caps = sourceLengths.map { limit.maxTokens(sourceLength: $0 - 1) }
+        live = Array(0..<b)
+        beams = [Hypothesis](repeating: Hypothesis(tokens: [], alignment: [], logProbability: 0), count: b * k)
+        alive = (0..<(b * k)).map { $0 % k == 0 }
+        finished = [[Hypothesis]](repeating: [], count: b)
+        previous = [Int](repeating: Vocabulary.bos, count: b * k)
+    }
+
+    /// The last step any sentence may take.
+    var lastStep: Int { caps.max() ?? 0 }
+
+    /// Extends every live sentence's beam by one word. Returns nil when every sentence is
+    /// done; otherwise, for each row of the next step, the row of this step it continues
+    /// (`parents`), and the rows of this step's memory that stay when some sentences
+    /// leave (`keptRows`, nil when all stay).
+    mutating func extend(step t: Int, logProbabilities: [Float], vocabularySize v: Int,
+                         alignment: Tensor?) -> (parents: [Int], keptRows: [Int]?)? {
+        var parents = Array(beams.indices)
+        var nextBeams = beams
+        var nextAlive = [Bool](repeating: false, count: beams.count)
+        var continuing: [Int] = []  // positions p whose sentence goes on
+        for (p, s) in live.enumerated() {
+            let rows = (p * beamSize)..<((p + 1) * beamSize)
+            let candidates = bestExtensions(of: rows, sentence: s, step: t, logProbabilities, vocabularySize: v)
+            var slot = rows.lowerBound
+            for candidate in candidates.best {
+                if slot == rows.upperBound || finished[s].count == beamSize { break }
+                var h = beams[candidate.row]
+                h.logProbability = candidate.score
+                if let alignment {
+                    h.alignment.append(sourceWeights(alignment, row: candidate.row, length: sourceLengths[s]))
+                }
+                if candidate.word == Vocabulary.eos {
+                    finished[s].append(h)
+                } else {
+                    h.tokens.append(candidate.word)
+                    (nextBeams[slot], nextAlive[slot]) = (h, true)
+                    (parents[slot], previous[slot]) = (candidate.row, candidate.word)
+                    slot += 1
+                }
+            }
+            if finished[s].count < beamSize && nextAlive[rows].contains(true) { continuing.append(p) }
+        }
+        if continuing.isEmpty { return nil }
+        (beams, alive) = (nextBeams, nextAlive)
+        guard continuing.count < live.count else { return (parents, nil) }
+        let kept = continuing.flatMap { p in (p * beamSize)..<((p + 1) * beamSize) }
+        live = continuing.map { live[$0] }
+        (beams, alive) = (kept.map { beams[$0] }, kept.map { alive[$0] })
+        (parents, previous) = (kept.map { parents[$0] }, kept.map { previous[$0] })
+        return (parents, kept)
+    }
+
+    /// The best extensions of one sentence's live hypotheses (its `rows`). At most k of
+    /// them end in `</s>` (one per hypothesis), so the best 2k always hold k that do not.
+    /// At the length limit only `</s>` is offered.
+    private func bestExtensions(of rows: Range<Int>, sentence s: Int, step t: Int, _ logProbabilities: [Float],
+                                vocabularySize v: Int) -> TopCandidates {
+        var candidates = TopCandidates(capacity: 2 * beamSize)
+        for row in rows where alive[row] {
+            let base = beams[row].logProbability
+            if t < caps[s] {
+                for w in 0..<v { candidates.offer(base + logProbabilities[row * v + w], row: row, word: w) }
+            } else {
+                candidates.offer(base + logProbabilities[row * v + Vocabulary.eos], row: row, word: Vocabulary.eos)
+            }
+        }
+        return candidates
+    }
+
+    /// Each sentence's best hypothesis by log-probability / length^alpha: among the
+    /// finished ones, or the live ones if none finished; the earlier of equals.
+    func winners(alpha: Float) -> [Hypothesis] {
         func normalized(_ h: Hypothesis) -> Float {
             h.logProbability / powf(Float(h.tokens.count + 1), alpha)
         }
-
-        for t in 0...(caps.max() ?? 0) {
-            let embedded = targetEmbedding(previous)
-            let step = decodeStep(previousEmbedding: embedded, state: state, source: source)
-            let features = outputFeatures(states: step.state.hidden, contexts: step.context,
-                                          previousEmbeddings: embedded)
-            let logProbabilities = logSoftmaxRows(logits(features, dropout: &noDropout))
-            let v = targetVocabularySize
-            var parents = Array(beams.indices)
-            var nextBeams = beams
-            var nextAlive = [Bool](repeating: false, count: beams.count)
-            var continuing: [Int] = []  // positions p whose sentence goes on
-            for (p, s) in live.enumerated() {
-                // The best extensions of this sentence's live hypotheses. At most k of
-                // them end in `</s>` (one per hypothesis), so the best 2k always hold k
-                // that do not; only those are kept, in order, as they are found.
-                let rows = (p * k)..<((p + 1) * k)
-                var candidates = TopCandidates(capacity: 2 * k)
-                for row in rows where alive[row] {
-                    let base = beams[row].logProbability
-                    if t < caps[s] {
-                        for w in 0..<v { candidates.offer(base + logProbabilities[row * v + w], row: row, word: w) }
-                    } else {
-                        candidates.offer(base + logProbabilities[row * v + Vocabulary.eos], row: row, word: Vocabulary.eos)
-                    }
-                }
-                var slot = rows.lowerBound
-                for candidate in candidates.best {
-                    if slot == rows.upperBound || finished[s].count == k { break }
-                    var h = beams[candidate.row]
-                    h.logProbability = candidate.score
-                    if let weights = step.weights {
-                        let n = source.length, len = batch.sourceLengths[s]
-                        h.alignment.append(Array(weights.data[(candidate.row * n)..<(candidate.row * n + len)]))
-                    }
-                    if candidate.word == Vocabulary.eos {
-                        finished[s].append(h)
-                    } else {
-                        h.tokens.append(candidate.word)
-                        nextBeams[slot] = h
-                        nextAlive[slot] = true
-                        parents[slot] = candidate.row
-                        previous[slot] = candidate.word
-                        slot += 1
-                    }
-                }
-                if finished[s].count < k && nextAlive[rows].contains(true) { continuing.append(p) }
-            }
-            if continuing.isEmpty { break }
-            beams = nextBeams
-            alive = nextAlive
-            if continuing.count < live.count {
-                let rows = continuing.flatMap { p in (p * k)..<((p + 1) * k) }
-                live = continuing.map { live[$0] }
-                (beams, alive) = (rows.map { beams[$0] }, rows.map { alive[$0] })
-                (parents, previous) = (rows.map { parents[$0] }, rows.map { previous[$0] })
-                source = source.selecting(rows)
-            }
-            state = DecoderState(hidden: Tensor.gather(step.state.hidden, rows: parents),
-                                 cell: Tensor.gather(step.state.cell, rows: parents))
-        }
-        return (0..<b).map { s in
+        return finished.indices.map { s in
             let pool = finished[s].isEmpty
-                ? Array(beams[(live.firstIndex(of: s)! * k)...].prefix(k)) : finished[s]
+                ? Array(beams[(live.firstIndex(of: s)! * beamSize)...].prefix(beamSize)) : finished[s]
             return pool.enumerated().max { a, c in
                 normalized(a.element) != normalized(c.element)
                     ? normalized(a.element) < normalized(c.element) : a.offset > c.offset

@@ -18,14 +18,14 @@ public struct Translation: Sendable {
 
 /// A trained model with the vocabularies, tokenizer and subword units it was trained with.
 public struct Translator {
-    public let model: RNNModel
+    public let model: any TranslationModel
     public let source: Vocabulary
     public let target: Vocabulary
     public let tokenizer: WordTokenizer
     /// The subword units of both sides, or `nil` for a model of whole words.
     public let subwords: BytePairEncoding?
 
-    public init(model: RNNModel, source: Vocabulary, target: Vocabulary, lowercase: Bool,
+    public init(model: any TranslationModel, source: Vocabulary, target: Vocabulary, lowercase: Bool,
                 subwords: BytePairEncoding? = nil) {
         self.model = model
         self.source = source

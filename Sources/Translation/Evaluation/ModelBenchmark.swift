@@ -34,7 +34,7 @@ public enum ModelBenchmark {
         let data = try TrainingData(corpus: corpus, tokenizer: tokenizer, maxLength: config.training.maxLength,
                                     config: config.vocabulary)
         var generator = SeededGenerator(seed: config.training.seed)
-        let model = RNNModel(config: config.model, sourceVocabularySize: data.source.count,
+        let model = config.model.makeModel(sourceVocabularySize: data.source.count,
                             targetVocabularySize: data.target.count, generator: &generator)
         report(BenchmarkFigure(name: "parameters", value: Double(model.parameterCount), unit: ""))
         var adam = Adam(parameters: model.parameters, learningRate: config.training.learningRate)
@@ -43,9 +43,8 @@ public enum ModelBenchmark {
         var tokens = 0, seconds = 0.0
         for (i, batch) in (0..<(batches + 2)).map({ epoch[$0 % epoch.count] }).enumerated() {
             let start = monotonicSeconds()
-            model.loss(batch, dropout: &dropout, smoothing: config.training.labelSmoothing).backward()
-            clipGradientNorm(model.parameters, maxNorm: config.training.clipNorm)
-            adam.update()
+            _ = try model.trainingStep(batch, optimizer: &adam, learningRate: config.training.learningRate,
+                                       dropout: &dropout, settings: config.training, step: i + 1)
             if i >= 2 {
                 seconds += monotonicSeconds() - start
                 tokens += batch.targetTokens

@@ -1,8 +1,8 @@
 /// Moving a model's weights to and from named arrays (the contents of a safetensors file).
 import Files
 
-extension RNNModel {
-    /// Every parameter as a named array, in DESIGN.md's order.
+extension TranslationModel {
+    /// Every parameter as a named array, in the model's order.
     public func weights() -> [NamedArray] {
         namedParameters.map { NamedArray(name: $0.name, shape: $0.tensor.shape, values: $0.tensor.data) }
     }
@@ -18,7 +18,7 @@ extension RNNModel {
             throw InputError(path: path, "missing tensor \(missing.name) \(missing.tensor.shape)")
         }
         if let extra = arrays.first(where: { !expectedNames.contains($0.name) }) {
-            throw InputError(path: path, "unexpected tensor \(extra.name) (not part of a \(config.attention) model)")
+            throw InputError(path: path, "unexpected tensor \(extra.name) (not part of a \(kind) model)")
         }
         for (name, tensor) in expected where byName[name]!.shape != tensor.shape {
             throw InputError(path: path, "tensor \(name) has shape \(byName[name]!.shape), the configuration needs \(tensor.shape)")

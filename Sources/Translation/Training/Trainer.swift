@@ -26,7 +26,7 @@ public enum TrainingEvent {
 public final class Trainer {
     public let config: Configuration
     public let checkpoint: Checkpoint
-    public let model: RNNModel
+    public let model: any TranslationModel
     public let train: TrainingData
     public let valid: TrainingData
     public private(set) var state: TrainerState
@@ -48,7 +48,7 @@ public final class Trainer {
         self.valid = try TrainingData(corpus: valid, tokenizer: tokenizer,
                                       vocabularies: (self.train.source, self.train.target), subwords: self.train.subwords)
         var generator = SeededGenerator(seed: config.training.seed)
-        model = RNNModel(config: config.model, sourceVocabularySize: self.train.source.count,
+        model = config.model.makeModel(sourceVocabularySize: self.train.source.count,
                         targetVocabularySize: self.train.target.count, generator: &generator)
         optimizer = Adam(parameters: model.parameters, learningRate: config.training.learningRate)
         batcher = Batcher(pairs: self.train.pairs, batchSize: config.training.batchSize)
@@ -154,25 +154,16 @@ public final class Trainer {
         report(.note("training ended: \(state.stopReason!)"))
     }
 
-    /// One Adam update on one batch; returns the batch's mean loss per token. A loss or
+    /// One update (see `trainingStep`); returns the batch's mean loss per token. A loss or
     /// gradient that is not finite stops training with nothing changed, neither the
     /// weights nor the state: the last save stays the one to resume from.
     private func update(_ batch: Batch) throws -> Double {
         var dropout: SeededGenerator? = state.dropoutGenerator
-        let loss = model.loss(batch, dropout: &dropout, smoothing: config.training.labelSmoothing)
-        guard loss.scalar.isFinite else {
-            throw TrainingError("the loss became \(loss.scalar) at step \(state.step + 1); the last checkpoint is kept")
-        }
-        loss.backward()
-        let norm = clipGradientNorm(model.parameters, maxNorm: config.training.clipNorm)
-        guard norm.isFinite else {
-            throw TrainingError("the gradient norm became \(norm) at step \(state.step + 1); the last checkpoint is kept")
-        }
-        optimizer.learningRate = state.learningRate
-        optimizer.update()
+        let loss = try model.trainingStep(batch, optimizer: &optimizer, learningRate: state.learningRate,
+                                          dropout: &dropout, settings: config.training, step: state.step + 1)
         state.dropoutGenerator = dropout!
         state.step += 1
-        return Double(loss.scalar)
+        return loss
     }
 
     /// Validation loss and BLEU, the log line, the checkpoints, and the schedule.
@@ -254,10 +245,4 @@ public final class Trainer {
         try checkpoint.writeWeights(model, to: checkpoint.lastWeightsPath)
         try AtomicFile.write(try Checkpoint.json(state) + "\n", to: checkpoint.trainerStatePath)
     }
-}
-
-/// Training cannot go on (a non-finite loss, say); the message says why.
-public struct TrainingError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
 }

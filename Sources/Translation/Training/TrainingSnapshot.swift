@@ -23,7 +23,7 @@ enum TrainingSnapshot {
     private static let suffixes = (first: ".exp_avg", second: ".exp_avg_sq")
 
     /// Writes the snapshot to `path`, whole or not at all.
-    static func write(model: RNNModel, optimizer: Adam, state: TrainerState, to path: String) throws {
+    static func write(model: any TranslationModel, optimizer: Adam, state: TrainerState, to path: String) throws {
         var arrays = model.weights()
         for ((name, tensor), (m, v)) in zip(model.namedParameters, zip(optimizer.firstMoments, optimizer.secondMoments)) {
             arrays.append(NamedArray(name: name + suffixes.first, shape: tensor.shape, values: m))
@@ -37,7 +37,7 @@ enum TrainingSnapshot {
     /// Reads the snapshot at `path` into the model built from `checkpoint`'s description
     /// and into a new optimiser over it, and returns them with the trainer state.
     static func read(_ path: String, checkpoint: Checkpoint, description: (config: Configuration, source: Vocabulary, target: Vocabulary))
-        throws -> (model: RNNModel, optimizer: Adam, state: TrainerState) {
+        throws -> (model: any TranslationModel, optimizer: Adam, state: TrainerState) {
         let (arrays, metadata) = try SafeTensors.read(path)
         guard let json = metadata[stateKey] else {
             throw InputError(path: path, "holds no trainer state (written by an earlier nmt); "

@@ -1,39 +1,60 @@
-/// One step of the decoder: attend, update the LSTM state.
+/// One step of the decoder: attend, update the LSTM state, score the next word.
 import Autodiff
+import NeuralNet
 
 /// The decoder's recurrent state between steps.
-public struct DecoderState {
+public struct RNNState: RowSelectable {
     /// s_t, [B, D]
     public var hidden: Tensor
-    /// The LSTM's memory cell m_t, [B, D]; c_0 = 0.
+    /// The LSTM's memory cell m_t, [B, D]; m_0 = 0.
     public var cell: Tensor
+    /// What the alignment model carries from step to step, if anything.
+    public var attentionCarry: Tensor?
+
+    public func selecting(_ rows: [Int]) -> RNNState {
+        RNNState(hidden: Tensor.gather(hidden, rows: rows), cell: Tensor.gather(cell, rows: rows),
+                 attentionCarry: attentionCarry?.selectingBatchRows(rows))
+    }
 }
 
 extension RNNModel {
-    public func initialDecoderState(_ source: EncodedSource) -> DecoderState {
-        DecoderState(hidden: source.initialState,
-                     cell: Tensor(zeros: [source.batchSize, config.decoderHiddenSize]))
+    public func initialState(_ memory: RNNMemory) -> RNNState {
+        RNNState(hidden: memory.initialState,
+                 cell: Tensor(zeros: [memory.batchSize, config.decoderHiddenSize]),
+                 attentionCarry: memory.attention.flatMap { attention?.initialCarry($0) })
     }
 
-    /// One decoder step, given the embedded previous words emb(y_{t-1}) [B, E]:
+    /// One recurrent step, given the embedded previous words emb(y_{t-1}) [B, E]:
     ///
     /// 1. context: c_t = Σ_j α_tj h_j with α_t from the alignment model on s_{t-1}
     ///    (the baseline uses the fixed [→h_n ; ←h_1] instead);
     /// 2. state: (s_t, m_t) = LSTM([emb(y_{t-1}) ; c_t], (s_{t-1}, m_{t-1})).
     ///
-    /// Returns the new state, c_t [B, 2H], and α_t [B, n] (nil for the baseline).
-    public func decodeStep(previousEmbedding: Tensor, state: DecoderState, source: EncodedSource)
-        -> (state: DecoderState, context: Tensor, weights: Tensor?) {
-        var context = source.summary
-        var weights: Tensor? = nil
-        if let attention, let keys = source.keys {
-            (context, weights) = attention(query: state.hidden, keys: keys,
-                                           values: source.states, mask: source.mask)
+    /// Returns the new state, c_t [B, 2H], and what the alignment model gave (nil for the
+    /// baseline).
+    func recurrentStep(previousEmbedding: Tensor, state: RNNState, memory: RNNMemory)
+        -> (state: RNNState, context: Tensor, attended: Attended?) {
+        var context = memory.summary
+        var attended: Attended? = nil
+        if let attention, let source = memory.attention {
+            let step = attention(query: state.hidden, memory: source, carry: state.attentionCarry)
+            (context, attended) = (step.context, step)
         }
         let input = Tensor.concat([previousEmbedding, context])
         let (hidden, cell) = decoder.step(inputGates: decoder.projectInput(input),
                                           hidden: state.hidden, cell: state.cell)
-        return (DecoderState(hidden: hidden, cell: cell), context, weights)
+        return (RNNState(hidden: hidden, cell: cell, attentionCarry: attended?.carry), context, attended)
+    }
+
+    /// One decoder step of a search: the recurrent step on emb(previous words), then the
+    /// logits W_o [s_t ; c_t ; emb(y_{t-1})] + b_o.
+    public func decode(previous words: [Int], state: RNNState, memory: RNNMemory) -> DecoderStep<RNNState> {
+        let embedded = targetEmbedding(words)
+        let step = recurrentStep(previousEmbedding: embedded, state: state, memory: memory)
+        var noDropout: SeededGenerator? = nil
+        let features = outputFeatures(states: step.state.hidden, contexts: step.context, previousEmbeddings: embedded)
+        return DecoderStep(logits: logits(features, dropout: &noDropout), state: step.state,
+                           alignment: step.attended?.weights, layers: step.attended?.heads.map { [$0] } ?? [])
     }
 
     /// [s_t ; c_t ; emb(y_{t-1})], what the output layer reads, for any number of rows.

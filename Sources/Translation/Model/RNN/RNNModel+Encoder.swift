@@ -1,27 +1,30 @@
 /// Reading the source sentence: embeddings, the bidirectional LSTM, and the bridge.
 import Autodiff
+import NeuralNet
 
-/// What the decoder needs from the source, computed once per batch.
-public struct EncodedSource {
+/// What the RNN decoder needs from the source, computed once per batch.
+public struct RNNMemory: RowSelectable {
     public let batchSize: Int
     /// n, the longest source in the batch (tokens and `</s>`).
     public let length: Int
-    /// h_j = [→h_j ; ←h_j], batch-major [B, n, 2H]: the attention's values.
-    public let states: Tensor
-    /// U_a h_j + b_a, [B·n, A]: the attention's keys (nil without attention).
-    public let keys: Tensor?
-    /// [B·n], false at padding positions.
-    public let mask: [Bool]
+    /// The encoder states h_j = [→h_j ; ←h_j] and what the alignment model derives from
+    /// them (its keys); nil without attention.
+    public let attention: AttentionMemory?
     /// [→h_n ; ←h_1], [B, 2H]: the bridge's input, and the baseline's fixed context.
     public let summary: Tensor
     /// s_0 = tanh(W_b summary + b_b), [B, D].
     public let initialState: Tensor
+
+    public func selecting(_ rows: [Int]) -> RNNMemory {
+        RNNMemory(batchSize: rows.count, length: length, attention: attention?.selecting(rows),
+                  summary: summary.selectingBatchRows(rows), initialState: initialState.selectingBatchRows(rows))
+    }
 }
 
 extension RNNModel {
     /// Encodes time-major source ids [n, B] (tokens then `</s>`, padded) of the given lengths.
     /// Dropout, when a generator is given, applies to the embeddings.
-    public func encode(source: [Int], lengths: [Int], dropout generator: inout SeededGenerator?) -> EncodedSource {
+    public func encode(source: [Int], lengths: [Int], dropout generator: inout SeededGenerator?) -> RNNMemory {
         let batch = lengths.count, n = source.count / batch
         var embedded = sourceEmbedding(source).reshaped([n, batch, config.embeddingSize])  // [n, B, E]
         if generator != nil { embedded = embedded.dropout(rate: config.dropout, generator: &generator!) }
@@ -32,25 +35,7 @@ extension RNNModel {
         for b in 0..<batch {
             for j in 0..<lengths[b] { mask[b * n + j] = true }
         }
-        return EncodedSource(batchSize: batch, length: n, states: states,
-                             keys: attention?.projectKeys(states), mask: mask,
-                             summary: summary, initialState: bridge(summary).tanh())
-    }
-}
-
-extension EncodedSource {
-    /// The encoding of the given sentences of the batch, in the order given (a sentence
-    /// may appear more than once): the rows a search keeps decoding.
-    func selecting(_ sentences: [Int]) -> EncodedSource {
-        func rows(_ x: Tensor) -> Tensor {
-            let perSentence = x.count / batchSize
-            let shape = [sentences.count] + x.shape.dropFirst()
-            return Tensor.gather(x.reshaped([batchSize, perSentence]), rows: sentences).reshaped(shape)
-        }
-        return EncodedSource(
-            batchSize: sentences.count, length: length, states: rows(states),
-            keys: keys.map { rows($0.reshaped([batchSize, length, $0.columns])).reshaped([sentences.count * length, $0.columns]) },
-            mask: sentences.flatMap { mask[($0 * length)..<(($0 + 1) * length)] },
-            summary: rows(summary), initialState: rows(initialState))
+        return RNNMemory(batchSize: batch, length: n, attention: attention?.attending(to: states, mask: mask),
+                         summary: summary, initialState: bridge(summary).tanh())
     }
 }

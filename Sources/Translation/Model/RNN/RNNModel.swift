@@ -1,12 +1,12 @@
-/// The encoder–decoder with attention of DESIGN.md (after Bahdanau et al., 2015), and its
-/// attention-free baseline.
+/// The encoder–decoder with attention of docs/DESIGN.md (after Bahdanau et al., 2015),
+/// and its attention-free baseline.
 import Autodiff
 import NeuralNet
 
 /// The model's layers and their checkpoint names. The maths of each stage lives in the
 /// files beside this one: `RNNModel+Encoder.swift`, `RNNModel+Decoder.swift`,
 /// `RNNModel+Loss.swift`.
-public struct RNNModel: Layer {
+public struct RNNModel: TranslationModel {
     public let config: ModelConfig
     public let sourceVocabularySize: Int, targetVocabularySize: Int
 
@@ -14,8 +14,8 @@ public struct RNNModel: Layer {
     let encoder: BidirectionalLSTM
     /// s_0 = tanh(W_b [→h_n ; ←h_1] + b_b)
     let bridge: Linear
-    /// Absent in the baseline.
-    let attention: AdditiveAttention?
+    /// The alignment model; absent in the baseline, which reads a fixed context.
+    let attention: (any AlignmentModel)?
     let targetEmbedding: Embedding
     /// Input [emb(y_{t-1}) ; c_t], state (s, m).
     let decoder: LSTM
@@ -24,23 +24,35 @@ public struct RNNModel: Layer {
 
     public init(config: ModelConfig, sourceVocabularySize: Int, targetVocabularySize: Int,
                 generator: inout SeededGenerator) {
-        let (e, h, d, a) = (config.embeddingSize, config.encoderHiddenSize,
-                            config.decoderHiddenSize, config.attentionSize)
+        let (e, h, d) = (config.embeddingSize, config.encoderHiddenSize, config.decoderHiddenSize)
         self.config = config
         self.sourceVocabularySize = sourceVocabularySize
         self.targetVocabularySize = targetVocabularySize
         sourceEmbedding = Embedding(vocabularySize: sourceVocabularySize, size: e, generator: &generator)
         encoder = BidirectionalLSTM(inputSize: e, hiddenSize: h, generator: &generator)
         bridge = Linear(inputSize: 2 * h, outputSize: d, generator: &generator)
-        attention = config.attention == .additive
-            ? AdditiveAttention(querySize: d, keySize: 2 * h, attentionSize: a, generator: &generator)
-            : nil
+        attention = Self.alignmentModel(config, generator: &generator)
         targetEmbedding = Embedding(vocabularySize: targetVocabularySize, size: e, generator: &generator)
         decoder = LSTM(inputSize: e + 2 * h, hiddenSize: d, generator: &generator)
         output = Linear(inputSize: d + 2 * h + e, outputSize: targetVocabularySize, generator: &generator)
     }
 
-    /// DESIGN.md's tensor names, in a fixed order.
+    /// The alignment model that `config.attention` names, reading queries of size D and
+    /// encoder states of size 2H.
+    static func alignmentModel(_ config: ModelConfig, generator: inout SeededGenerator) -> (any AlignmentModel)? {
+        let (query, key) = (config.decoderHiddenSize, 2 * config.encoderHiddenSize)
+        switch config.attention {
+        case .additive:
+            return AdditiveAttention(querySize: query, keySize: key, attentionSize: config.attentionSize,
+                                     generator: &generator)
+        case .none:
+            return nil
+        }
+    }
+
+    public var kind: String { config.attention.rawValue }
+
+    /// The design's tensor names, in a fixed order.
     public var namedParameters: [(name: String, tensor: Tensor)] {
         sourceEmbedding.namedParameters(prefix: "encoder.embedding")
             + encoder.namedParameters(prefix: "encoder.rnn")
@@ -49,11 +61,5 @@ public struct RNNModel: Layer {
             + targetEmbedding.namedParameters(prefix: "decoder.embedding")
             + decoder.namedParameters(prefix: "decoder.rnn")
             + output.namedParameters(prefix: "output")
-    }
-
-    /// Switches gradient tracking of every parameter on (training) or off (decoding,
-    /// which then builds no graph).
-    public func trackGradients(_ on: Bool) {
-        for p in parameters { p.requiresGrad = on }
     }
 }

@@ -1,0 +1,36 @@
+/// One update of the weights: the step the trainer repeats and the benchmark times.
+import Autodiff
+import NeuralNet
+
+extension TranslationModel {
+    /// One Adam update on one batch, and the batch's mean loss per real target token:
+    ///
+    /// 1. the loss with dropout (drawn from `dropout`) and label smoothing;
+    /// 2. backward;
+    /// 3. the global gradient norm clipped to `settings.clipNorm`;
+    /// 4. Adam's update at `learningRate`.
+    ///
+    /// A loss or gradient norm that is not finite throws before the update, so that
+    /// neither the weights nor the optimiser change; `step` names the step in the message.
+    public func trainingStep(_ batch: Batch, optimizer: inout Adam, learningRate: Float,
+                             dropout: inout SeededGenerator?, settings: TrainingConfig, step: Int) throws(TrainingError) -> Double {
+        let loss = self.loss(batch, dropout: &dropout, smoothing: settings.labelSmoothing)
+        guard loss.scalar.isFinite else {
+            throw TrainingError("the loss became \(loss.scalar) at step \(step); the last checkpoint is kept")
+        }
+        loss.backward()
+        let norm = clipGradientNorm(parameters, maxNorm: settings.clipNorm)
+        guard norm.isFinite else {
+            throw TrainingError("the gradient norm became \(norm) at step \(step); the last checkpoint is kept")
+        }
+        optimizer.learningRate = learningRate
+        optimizer.update()
+        return Double(loss.scalar)
+    }
+}
+
+/// Training cannot go on (a non-finite loss, say); the message says why.
+public struct TrainingError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

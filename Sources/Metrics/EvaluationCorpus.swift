@@ -20,7 +20,7 @@ public struct EvaluationCorpus: Sendable {
         let fromStandardInput = hypothesisPath == Self.standardInput
         let hypothesisName = fromStandardInput ? "standard input" : hypothesisPath
         let references = try readLines(atPath: referencePath)
-        let hypotheses = fromStandardInput ? try Self.readStandardInput() : try readLines(atPath: hypothesisPath)
+        let hypotheses = fromStandardInput ? try LineReader().remainingLines() : try readLines(atPath: hypothesisPath)
         guard !references.isEmpty else { throw InputError(path: referencePath, "empty file") }
         guard hypotheses.count == references.count else {
             throw InputError(
@@ -29,21 +29,5 @@ public struct EvaluationCorpus: Sendable {
         }
         self.references = references.map(PythonText.rstrip)
         self.hypotheses = hypotheses.map(PythonText.rstrip)
-    }
-
-    /// The lines of standard input. `readLines` reads files, not pipes, so standard input
-    /// is first copied to a temporary file.
-    private static func readStandardInput() throws(InputError) -> [String] {
-        let data = FileHandle.standardInput.readDataToEndOfFile()
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("nmt-bleu-\(UUID().uuidString).txt")
-        guard FileManager.default.createFile(atPath: copy.path, contents: data) else {
-            throw InputError(path: "standard input", "cannot be copied to \(copy.path)")
-        }
-        defer { try? FileManager.default.removeItem(at: copy) }
-        do {
-            return try readLines(atPath: copy.path)
-        } catch {
-            throw InputError(path: "standard input", line: error.line, error.message)
-        }
     }
 }

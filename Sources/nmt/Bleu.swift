@@ -29,20 +29,16 @@ struct Bleu: ParsableCommand {
     var json = false
 
     func run() throws {
-        let corpus: EvaluationCorpus
-        do {
-            corpus = try EvaluationCorpus(referencePath: reference, hypothesisPath: hypothesis)
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode.failure
+        try reportingErrors {
+            let corpus = try EvaluationCorpus(referencePath: reference, hypothesisPath: hypothesis)
+            var reports: [String] = []
+            let bleu = BLEU(lowercase: lowercase).corpusScore(hypotheses: corpus.hypotheses, references: corpus.references)
+            reports.append(json ? bleu.json : bleu.line)
+            if chrf {
+                let chrF = CHRF(lowercase: lowercase).corpusScore(hypotheses: corpus.hypotheses, references: corpus.references)
+                reports.append(json ? chrF.json : chrF.line)
+            }
+            print(json ? SacreBLEUFormat.jsonReport(reports) : SacreBLEUFormat.textReport(reports))
         }
-        var reports: [String] = []
-        let bleu = BLEU(lowercase: lowercase).corpusScore(hypotheses: corpus.hypotheses, references: corpus.references)
-        reports.append(json ? bleu.json : bleu.line)
-        if chrf {
-            let chrF = CHRF(lowercase: lowercase).corpusScore(hypotheses: corpus.hypotheses, references: corpus.references)
-            reports.append(json ? chrF.json : chrF.line)
-        }
-        print(json ? SacreBLEUFormat.jsonReport(reports) : SacreBLEUFormat.textReport(reports))
     }
 }

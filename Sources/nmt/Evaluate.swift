@@ -36,11 +36,11 @@ struct Evaluate: ParsableCommand {
             try decoding.check()
             setBLASThreads(decoding.threads)
             let corpus = try ParallelCorpus(prefix: test)
-            let folder = try decoding.checkpointFolder()
+            let folder = try decoding.model.checkpointFolder()
             let folders = [folder] + (compare.map { [$0] } ?? [])
             let evaluations = try folders.map { folder in
                 try Evaluation(checkpoint: Checkpoint(folder: folder), corpus: corpus,
-                               weightsFile: decoding.weights.file, beam: decoding.beam, alpha: decoding.alpha,
+                               weightsFile: decoding.model.weights.file, beam: decoding.beam, alpha: decoding.alpha,
                                limit: decoding.limit, batchSize: decoding.batchSize)
             }
             let report = EvaluationReport(evaluations[0], comparedWith: Array(evaluations.dropFirst()),

@@ -8,21 +8,15 @@ struct Score: ParsableCommand {
         abstract: "Print the negative log-likelihood of each sentence pair, one number per line.",
         discussion: "The sum over the target's tokens and </s> of −log p(token | source, previous tokens).")
 
-    @Option(help: "Checkpoint folder (default: the most recent under checkpoints/).")
-    var checkpoint: String?
+    @OptionGroup var model: CheckpointOptions
     @Option(help: "Source sentences, one per line.")
     var src: String
     @Option(help: "Target sentences, line-aligned with --src.")
     var tgt: String
-    @Option(help: "Which weights to load: best (by validation BLEU) or last.")
-    var weights = Weights.best
 
     func run() throws {
         try reportingErrors {
-            let folder = try checkpoint ?? Checkpoint.mostRecent() ?? {
-                throw InputError(path: "checkpoints", "no checkpoint found; train one with nmt train or pass --checkpoint")
-            }()
-            let translator = try Translator(checkpoint: Checkpoint(folder: folder), weightsFile: weights.file)
+            let translator = try model.translator()
             let sources = try readLines(atPath: src)
             let targets = try readLines(atPath: tgt)
             guard sources.count == targets.count else {

@@ -98,49 +98,49 @@ struct Train: ParsableCommand {
         }
     }
 
+    /// Each setting option that was given, with where its value goes in the configuration:
+    /// the one list that ties an option to its setting. `--threads` is not among them,
+    /// since it may change on `--resume`.
+    private var givenSettings: [(option: String, apply: (inout Configuration) -> Void)] {
+        var given: [(option: String, apply: (inout Configuration) -> Void)] = []
+        func setting<Value>(_ option: String, _ value: Value?, _ key: WritableKeyPath<Configuration, Value>) {
+            if let value { given.append((option, { $0[keyPath: key] = value })) }
+        }
+        setting("--attention", attention, \.model.attention)
+        setting("--embedding-size", embeddingSize, \.model.embeddingSize)
+        setting("--encoder-hidden-size", encoderHiddenSize, \.model.encoderHiddenSize)
+        setting("--decoder-hidden-size", decoderHiddenSize, \.model.decoderHiddenSize)
+        setting("--attention-size", attentionSize, \.model.attentionSize)
+        setting("--dropout", dropout, \.model.dropout)
+        setting("--batch-size", batchSize, \.training.batchSize)
+        setting("--learning-rate", learningRate, \.training.learningRate)
+        setting("--clip-norm", clipNorm, \.training.clipNorm)
+        setting("--label-smoothing", labelSmoothing, \.training.labelSmoothing)
+        setting("--epochs", epochs, \.training.maxEpochs)
+        setting("--validate-every", validateEvery, \.training.validateEvery)
+        setting("--patience", patience, \.training.patience)
+        setting("--decay-patience", decayPatience, \.training.decayPatience)
+        setting("--average-last", averageLast, \.training.averageLast)
+        setting("--max-length", maxLength, \.training.maxLength)
+        setting("--min-frequency", minFrequency, \.vocabulary.minFrequency)
+        setting("--max-vocabulary", maxVocabulary, \.vocabulary.maxSize)
+        setting("--merges", merges, \.vocabulary.merges)
+        setting("--lowercase", lowercase ? true : nil, \.vocabulary.lowercase)
+        setting("--seed", seed, \.training.seed)
+        return given
+    }
+
     /// The settings given as options (or in --config), which --resume does not take: the
     /// checkpoint's own settings continue the training exactly.
     private var settingsGiven: [String] {
-        let options: [(name: String, value: Any?)] = [
-            ("--config", config), ("--attention", attention), ("--embedding-size", embeddingSize),
-            ("--encoder-hidden-size", encoderHiddenSize), ("--decoder-hidden-size", decoderHiddenSize),
-            ("--attention-size", attentionSize), ("--dropout", dropout), ("--batch-size", batchSize),
-            ("--learning-rate", learningRate), ("--clip-norm", clipNorm), ("--label-smoothing", labelSmoothing),
-            ("--epochs", epochs), ("--validate-every", validateEvery), ("--patience", patience),
-            ("--decay-patience", decayPatience), ("--average-last", averageLast), ("--max-length", maxLength), ("--min-frequency", minFrequency),
-            ("--max-vocabulary", maxVocabulary), ("--merges", merges), ("--lowercase", lowercase ? true : nil), ("--seed", seed),
-        ]
-        return options.filter { $0.value != nil }.map(\.name)
+        (config == nil ? [] : ["--config"]) + givenSettings.map(\.option)
     }
 
     /// Defaults, then the --config file, then options given on the command line.
     private func settings() throws -> Configuration {
-        var c = Configuration()
-        if let config {
-            c = try Configuration(contentsOf: config)
-        }
-        if let attention { c.model.attention = attention }
-        if let embeddingSize { c.model.embeddingSize = embeddingSize }
-        if let encoderHiddenSize { c.model.encoderHiddenSize = encoderHiddenSize }
-        if let decoderHiddenSize { c.model.decoderHiddenSize = decoderHiddenSize }
-        if let attentionSize { c.model.attentionSize = attentionSize }
-        if let dropout { c.model.dropout = dropout }
-        if let batchSize { c.training.batchSize = batchSize }
-        if let learningRate { c.training.learningRate = learningRate }
-        if let clipNorm { c.training.clipNorm = clipNorm }
-        if let labelSmoothing { c.training.labelSmoothing = labelSmoothing }
-        if let epochs { c.training.maxEpochs = epochs }
-        if let validateEvery { c.training.validateEvery = validateEvery }
-        if let patience { c.training.patience = patience }
-        if let decayPatience { c.training.decayPatience = decayPatience }
-        if let averageLast { c.training.averageLast = averageLast }
-        if let maxLength { c.training.maxLength = maxLength }
-        if let seed { c.training.seed = seed }
+        var c = try config.map { try Configuration(contentsOf: $0) } ?? Configuration()
+        for setting in givenSettings { setting.apply(&c) }
         if let threads { c.training.threads = threads }
-        if let minFrequency { c.vocabulary.minFrequency = minFrequency }
-        if let maxVocabulary { c.vocabulary.maxSize = maxVocabulary }
-        if let merges { c.vocabulary.merges = merges }
-        if lowercase { c.vocabulary.lowercase = true }
         if let problem = c.problems.first { throw ValidationError(problem) }
         return c
     }
@@ -177,21 +177,19 @@ struct Train: ParsableCommand {
         }
     }
 
-    /// The test-set BLEU of the best model, and a few of its translations.
+    /// The test-set BLEU of the best model, scored as `nmt evaluate` scores it, and a few
+    /// of its translations.
     private func finish(_ trainer: Trainer, testCorpus: ParallelCorpus?) throws {
         let state = trainer.state
         note(String(format: "best validation BLEU %.2f at step %d, %.0f s of training", state.bestBLEU, state.bestStep, state.wallSeconds))
         guard let testCorpus else { return }
-        let translator = try Translator(checkpoint: trainer.checkpoint)
-        let translations = translator.translate(testCorpus.sources)
-        let bleu = BLEU(lowercase: trainer.config.vocabulary.lowercase)
-            .corpusScore(hypotheses: translations.map(\.text), references: testCorpus.targets)
-        print("test BLEU on \(test): \(bleu.line)")
+        let evaluation = try Evaluation(checkpoint: trainer.checkpoint, corpus: testCorpus)
+        print("test BLEU on \(test): \(evaluation.bleu.line)")
         for i in stride(from: 0, to: min(testCorpus.count, 50), by: 10) {
             print("")
             print("  source:      \(testCorpus.sources[i])")
             print("  reference:   \(testCorpus.targets[i])")
-            print("  translation: \(translations[i].text)")
+            print("  translation: \(evaluation.translations[i].text)")
         }
     }
 }

@@ -107,14 +107,18 @@ struct GradientTests {
         }
     }
 
-    @Test(arguments: [false, true])
-    func batchedMatmul(transposeB: Bool) {
+    /// Leading axes [batch] and [2, batch]: attention's [B, k, T, dh] has two.
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func batchedMatmul(transposeA: Bool, transposeB: Bool) {
         var generator = SeededGenerator(seed: 2)
-        for (batch, m, k, n) in [(1, 1, 1, 1), (3, 1, 4, 2), (2, 3, 1, 5), (4, 2, 3, 3)] {
-            let a = randomTensor([batch, m, k], &generator)
-            let b = randomTensor(transposeB ? [batch, n, k] : [batch, k, n], &generator)
-            let result = checkGradients([a, b]) { Tensor.batchedMatmul(a, b, transposeB: transposeB) }
-            #expect(result.worstError < tolerance, "batchedMatmul \(batch)×\(m)×\(k)×\(n): \(result)")
+        for (lead, m, k, n) in [([1], 1, 1, 1), ([3], 1, 4, 2), ([2], 3, 1, 5), ([4], 2, 3, 3), ([2, 3], 3, 2, 4)] {
+            let a = randomTensor(lead + (transposeA ? [k, m] : [m, k]), &generator)
+            let b = randomTensor(lead + (transposeB ? [n, k] : [k, n]), &generator)
+            let result = checkGradients([a, b]) {
+                Tensor.batchedMatmul(a, b, transposeA: transposeA, transposeB: transposeB)
+            }
+            #expect(result.worstError < tolerance,
+                    "batchedMatmul \(lead)×\(m)×\(k)×\(n) \(transposeA) \(transposeB): \(result)")
         }
     }
 

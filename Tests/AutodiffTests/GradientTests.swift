@@ -24,7 +24,7 @@ struct GradientTests {
     @Test(arguments: ["add", "addRow", "subtract", "subtractRow", "multiply", "multiplyRow", "scale",
                       "tanh", "sigmoid", "exp", "log", "sumAxis0", "sumAxis1", "mean", "meanAxis",
                       "concat", "split", "columns", "rowsSlice", "stack", "repeatRows", "swapAxes",
-                      "reshape", "maskedSoftmax", "crossEntropy", "meanCrossEntropy", "smoothedCrossEntropy", "dropout", "gather"])
+                      "concatAxis", "splitHeads", "mergeHeads", "reshape", "maskedSoftmax", "crossEntropy", "meanCrossEntropy", "smoothedCrossEntropy", "dropout", "gather"])
     func elementwiseAndMovementOps(op: String) {
         var generator = SeededGenerator(seed: 42)
         for (r, c) in edgeShapes {
@@ -62,6 +62,15 @@ struct GradientTests {
             case "swapAxes":
                 let t = randomTensor([r, 3, c], &generator)
                 (inputs, f) = ([t], { t.swappingFirstAxes() * t.swappingFirstAxes() })
+            case "concatAxis":
+                let t = randomTensor([r, 2, c], &generator), u = randomTensor([r, 1, c], &generator)
+                (inputs, f) = ([t, u], { Tensor.concat([t, u, t], axis: 1) })
+            case "splitHeads":
+                let t = randomTensor([r, 3, 2 * c], &generator)
+                (inputs, f) = ([t], { t.splittingHeads(2) })
+            case "mergeHeads":
+                let t = randomTensor([r, 2, 3, c], &generator)
+                (inputs, f) = ([t], { t.mergingHeads() })
             case "reshape": (inputs, f) = ([a], { a.reshaped([c, r]) })
             case "maskedSoftmax":
                 // Mask out every third position, keeping the first of each row.

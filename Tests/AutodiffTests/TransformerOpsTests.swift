@@ -21,4 +21,25 @@ struct TransformerOpsTests {
             #expect(Array(c.data[(i * m * n)..<((i + 1) * m * n)]) == ci.data, "product \(i)")
         }
     }
+
+    /// Head h of position t holds features h·dh..<(h+1)·dh of that position, and merging
+    /// the heads gives the input back.
+    @Test func splittingHeadsMovesEachHeadBeforeTime() {
+        // [B=1, T=2, k·dh=4] with k = 2: position t, feature f holds 10 t + f.
+        let x = Tensor(shape: [1, 2, 4], data: [0, 1, 2, 3, 10, 11, 12, 13])
+        let heads = x.splittingHeads(2)
+        #expect(heads.shape == [1, 2, 2, 2])
+        #expect(heads.data == [0, 1, 10, 11, 2, 3, 12, 13])
+        let merged = heads.mergingHeads()
+        #expect(merged.shape == [1, 2, 4] && merged.data == x.data)
+    }
+
+    @Test func concatenatingAlongAnInnerAxis() {
+        // [2, 1, 2] and [2, 2, 2] along axis 1: each sentence's positions follow on.
+        let a = Tensor(shape: [2, 1, 2], data: [1, 2, 3, 4])
+        let b = Tensor(shape: [2, 2, 2], data: [5, 6, 7, 8, 9, 10, 11, 12])
+        let c = Tensor.concat([a, b], axis: 1)
+        #expect(c.shape == [2, 3, 2])
+        #expect(c.data == [1, 2, 5, 6, 7, 8, 3, 4, 9, 10, 11, 12])
+    }
 }

@@ -22,6 +22,7 @@ let tolerance = 5e-3
 
 struct GradientTests {
     @Test(arguments: ["add", "addRow", "subtract", "subtractRow", "multiply", "multiplyRow", "scale",
+                      "addBlock", "subtractBlock", "multiplyBlock",
                       "tanh", "sigmoid", "exp", "log", "sumAxis0", "sumAxis1", "mean", "meanAxis",
                       "concat", "split", "columns", "rowsSlice", "stack", "repeatRows", "swapAxes",
                       "concatAxis", "splitHeads", "mergeHeads", "reshape", "maskedSoftmax", "crossEntropy", "meanCrossEntropy", "smoothedCrossEntropy", "dropout", "gather"])
@@ -42,6 +43,14 @@ struct GradientTests {
             case "multiply": (inputs, f) = ([a, b], { a * b })
             case "multiplyRow": (inputs, f) = ([a, row], { a * row })
             case "scale": (inputs, f) = ([a], { -2.5 * a })
+            case "addBlock", "subtractBlock", "multiplyBlock":
+                // A [2, c] table repeated over r sentences of [2, c], as positions are.
+                let t = randomTensor([r, 2, c], &generator), table = randomTensor([2, c], &generator)
+                switch op {
+                case "addBlock": (inputs, f) = ([t, table], { t + table })
+                case "subtractBlock": (inputs, f) = ([t, table], { t - table })
+                default: (inputs, f) = ([t, table], { t * table })
+                }
             case "tanh": (inputs, f) = ([a], { a.tanh() })
             case "sigmoid": (inputs, f) = ([a], { a.sigmoid() })
             case "exp": (inputs, f) = ([a], { a.exp() })

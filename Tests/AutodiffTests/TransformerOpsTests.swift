@@ -42,4 +42,11 @@ struct TransformerOpsTests {
         #expect(c.shape == [2, 3, 2])
         #expect(c.data == [1, 2, 5, 6, 7, 8, 3, 4, 9, 10, 11, 12])
     }
+
+    /// A [T, d] table broadcasts over the sentences of [B, T, d].
+    @Test func aTableOfPositionsIsAddedToEverySentence() {
+        let x = Tensor(shape: [2, 2, 1], data: [1, 2, 3, 4])
+        let positions = Tensor(shape: [2, 1], data: [10, 20])
+        #expect((x + positions).data == [11, 22, 13, 24])
+    }
 }

@@ -23,7 +23,7 @@ let tolerance = 5e-3
 struct GradientTests {
     @Test(arguments: ["add", "addRow", "subtract", "subtractRow", "multiply", "multiplyRow", "scale",
                       "addBlock", "subtractBlock", "multiplyBlock",
-                      "tanh", "sigmoid", "exp", "log", "sumAxis0", "sumAxis1", "mean", "meanAxis",
+                      "tanh", "sigmoid", "exp", "log", "relu", "sumAxis0", "sumAxis1", "mean", "meanAxis",
                       "concat", "split", "columns", "rowsSlice", "stack", "repeatRows", "swapAxes",
                       "concatAxis", "splitHeads", "mergeHeads", "reshape", "maskedSoftmax", "crossEntropy", "meanCrossEntropy", "smoothedCrossEntropy", "dropout", "gather"])
     func elementwiseAndMovementOps(op: String) {
@@ -55,6 +55,10 @@ struct GradientTests {
             case "sigmoid": (inputs, f) = ([a], { a.sigmoid() })
             case "exp": (inputs, f) = ([a], { a.exp() })
             case "log": (inputs, f) = ([positive], { positive.log() })
+            case "relu":
+                // Kept 0.1 away from the kink, where finite differences with ε = 1e-2 see both sides.
+                let away = Tensor(shape: [r, c], data: a.data.map { $0 < 0 ? $0 - 0.1 : $0 + 0.1 }, requiresGrad: true)
+                (inputs, f) = ([away], { away.relu() })
             case "sumAxis0": (inputs, f) = ([a], { a.sum(axis: 0) })
             case "sumAxis1": (inputs, f) = ([a], { a.sum(axis: 1) })
             case "mean": (inputs, f) = ([a], { a.mean() })

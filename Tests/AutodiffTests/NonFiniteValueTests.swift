@@ -13,6 +13,11 @@ struct NonFiniteValueTests {
         #expect(y.data.allSatisfy { $0.isNaN })
     }
 
+    @Test func reluPassesNaNOn() {
+        let y = Tensor(shape: [3], data: [.nan, -1, 2]).relu()
+        #expect(y.data[0].isNaN && y.data[1] == 0 && y.data[2] == 2)
+    }
+
     @Test func crossEntropyOfNaNLogitsIsNaN() {
         let logits = Tensor(shape: [2, 3], data: [.nan, 0, 0, 1, 2, 3], requiresGrad: true)
         let loss = Tensor.crossEntropy(logits: logits, targets: [1, 2], ignoring: 0).sum()

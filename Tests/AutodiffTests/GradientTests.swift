@@ -25,7 +25,7 @@ struct GradientTests {
                       "addBlock", "subtractBlock", "multiplyBlock",
                       "tanh", "sigmoid", "exp", "log", "relu", "sumAxis0", "sumAxis1", "mean", "meanAxis",
                       "concat", "split", "columns", "rowsSlice", "stack", "repeatRows", "swapAxes",
-                      "concatAxis", "splitHeads", "mergeHeads", "reshape", "maskedSoftmax", "crossEntropy", "meanCrossEntropy", "smoothedCrossEntropy", "dropout", "gather"])
+                      "concatAxis", "splitHeads", "mergeHeads", "reshape", "maskedSoftmax", "crossEntropy", "meanCrossEntropy", "smoothedCrossEntropy", "dropout", "gather", "layerNorm"])
     func elementwiseAndMovementOps(op: String) {
         var generator = SeededGenerator(seed: 42)
         for (r, c) in edgeShapes {
@@ -109,6 +109,9 @@ struct GradientTests {
                 let ids = (0..<(2 * r)).map { $0 % c }  // repeated ids: scatter-add must sum
                 let table = randomTensor([c, r + 1], &generator)
                 (inputs, f) = ([table], { Tensor.gather(table, rows: ids) })
+            case "layerNorm":
+                let beta = randomTensor([c], &generator)
+                (inputs, f) = ([a, row, beta], { a.layerNorm(gamma: row, beta: beta) })
             default: Issue.record("unknown op \(op)"); return
             }
             let result = checkGradients(inputs, f)

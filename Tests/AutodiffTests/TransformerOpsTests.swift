@@ -49,4 +49,23 @@ struct TransformerOpsTests {
         let positions = Tensor(shape: [2, 1], data: [10, 20])
         #expect((x + positions).data == [11, 22, 13, 24])
     }
+
+    /// Each row is normalised with its biased variance, then scaled and shifted; the
+    /// expected values are the formula in Double.
+    @Test func layerNormFollowsItsDefinition() {
+        var generator = SeededGenerator(seed: 22)
+        let (rows, d) = (3, 6)
+        let x = randomTensor([rows, d], &generator, scale: 3)
+        let gamma = randomTensor([d], &generator), beta = randomTensor([d], &generator)
+        let y = x.layerNorm(gamma: gamma, beta: beta)
+        for r in 0..<rows {
+            let row = x.data[(r * d)..<((r + 1) * d)].map(Double.init)
+            let mean = row.reduce(0, +) / Double(d)
+            let variance = row.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(d)
+            for c in 0..<d {
+                let expected = Double(gamma.data[c]) * (row[c] - mean) / (variance + 1e-5).squareRoot() + Double(beta.data[c])
+                #expect(abs(Double(y.data[r * d + c]) - expected) < 1e-5, "row \(r), feature \(c)")
+            }
+        }
+    }
 }

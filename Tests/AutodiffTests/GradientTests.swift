@@ -25,7 +25,7 @@ struct GradientTests {
                       "addBlock", "subtractBlock", "multiplyBlock",
                       "tanh", "sigmoid", "exp", "log", "relu", "sumAxis0", "sumAxis1", "mean", "meanAxis",
                       "concat", "split", "columns", "rowsSlice", "stack", "repeatRows", "swapAxes",
-                      "concatAxis", "splitHeads", "mergeHeads", "reshape", "maskedSoftmax", "crossEntropy", "meanCrossEntropy", "smoothedCrossEntropy", "dropout", "gather", "layerNorm"])
+                      "concatAxis", "splitHeads", "mergeHeads", "reshape", "maskedSoftmax", "attentionSoftmax", "causalSoftmax", "causalSoftmaxOverACache", "crossEntropy", "meanCrossEntropy", "smoothedCrossEntropy", "dropout", "gather", "layerNorm"])
     func elementwiseAndMovementOps(op: String) {
         var generator = SeededGenerator(seed: 42)
         for (r, c) in edgeShapes {
@@ -89,6 +89,14 @@ struct GradientTests {
                 // Mask out every third position, keeping the first of each row.
                 let mask = (0..<(r * c)).map { $0 % c == 0 || $0 % 3 != 2 }
                 (inputs, f) = ([a], { (3 * a).maskedSoftmax(mask: mask) })
+            case "attentionSoftmax", "causalSoftmax", "causalSoftmaxOverACache":
+                // [r sentences, 2 heads, queries, c keys]; sentence b's keys from c − b % 2 on
+                // are padding, key 0 always real.
+                let queries = op == "attentionSoftmax" ? 3 : op == "causalSoftmax" ? c : (c + 1) / 2
+                let energies = randomTensor([r, 2, queries, c], &generator, scale: 3)
+                let keyMask = (0..<(r * c)).map { $0 % c == 0 || $0 % c < c - ($0 / c) % 2 }
+                let causal = op != "attentionSoftmax"
+                (inputs, f) = ([energies], { energies.maskedSoftmax(keyMask: keyMask, causal: causal, scale: 0.5) })
             case "crossEntropy", "meanCrossEntropy", "smoothedCrossEntropy":
                 // Target 0 is "padding" in every third row.
                 let targets = (0..<r).map { $0 % 3 == 2 ? 0 : 1 + $0 % max(c - 1, 1) }.map { min($0, c - 1) }

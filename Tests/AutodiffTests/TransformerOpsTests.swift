@@ -1,5 +1,6 @@
 /// The values (not only the gradients) of the ops a Transformer adds to the engine.
 
+import Foundation
 import Testing
 @testable import Autodiff
 
@@ -66,6 +67,56 @@ struct TransformerOpsTests {
                 let expected = Double(gamma.data[c]) * (row[c] - mean) / (variance + 1e-5).squareRoot() + Double(beta.data[c])
                 #expect(abs(Double(y.data[r * d + c]) - expected) < 1e-5, "row \(r), feature \(c)")
             }
+        }
+    }
+
+    /// Without a causal mask and with scale 1, the attention softmax is bitwise the
+    /// per-element `maskedSoftmax` given each sentence's key mask for every head and query.
+    @Test func attentionSoftmaxIsTheMaskedSoftmaxOfItsExpandedMask() {
+        var generator = SeededGenerator(seed: 23)
+        let (batch, heads, queries, keys) = (2, 3, 4, 5)
+        let energies = randomTensor([batch, heads, queries, keys], &generator, scale: 4)
+        let keyMask = [true, true, true, false, false, true, true, true, true, true]
+        let expanded = (0..<energies.count).map { keyMask[($0 / (heads * queries * keys)) * keys + $0 % keys] }
+        let y = energies.maskedSoftmax(keyMask: keyMask)
+        #expect(y.data == energies.maskedSoftmax(mask: expanded).data)
+        #expect(y.data[3] == 0 && y.data[4] == 0, "padding keys get weight exactly 0")
+    }
+
+    /// With `causal`, query i sees keys 0…i (or, with fewer queries than keys, the keys up
+    /// to its own position at the end); masked keys get exactly 0; the visible weights are
+    /// softmax(scale · e), computed in Double; every row sums to 1.
+    @Test(arguments: [4, 2, 1])
+    func causalSoftmaxLooksOnlyBackwards(queries: Int) {
+        var generator = SeededGenerator(seed: 24)
+        let keys = 4, scale: Float = 0.5
+        let energies = randomTensor([1, 2, queries, keys], &generator, scale: 4)
+        let keyMask = [true, true, false, true]
+        let y = energies.maskedSoftmax(keyMask: keyMask, causal: true, scale: scale)
+        for row in 0..<(2 * queries) {
+            let position = row % queries + keys - queries
+            let e = energies.data[(row * keys)..<((row + 1) * keys)].map(Double.init)
+            let visible = (0..<keys).filter { $0 <= position && keyMask[$0] }
+            let total = visible.map { Foundation.exp(Double(scale) * e[$0]) }.reduce(0, +)
+            for j in 0..<keys {
+                let weight = y.data[row * keys + j]
+                if visible.contains(j) {
+                    #expect(abs(Double(weight) - Foundation.exp(Double(scale) * e[j]) / total) < 1e-6)
+                } else {
+                    #expect(weight == 0, "row \(row), key \(j)")
+                }
+            }
+            let sum = y.data[(row * keys)..<((row + 1) * keys)].reduce(0, +)
+            #expect(abs(sum - 1) < 1e-6)
+        }
+    }
+
+    /// A sentence whose first query has no key to attend to stops the program instead of
+    /// giving NaN weights.
+    @Test func aQueryWithoutKeysStopsTheProgram() async {
+        await #expect(processExitsWith: .failure) {
+            let energies = Tensor(zeros: [1, 1, 2, 2])
+            _ = energies.maskedSoftmax(keyMask: [false, true], causal: true)
         }
     }
 }

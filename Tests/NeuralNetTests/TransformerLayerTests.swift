@@ -1,4 +1,5 @@
-/// The Transformer's layers: their gradients, and PyTorch's initial values.
+/// The Transformer's layers: their gradients through padding and causal masks, and
+/// PyTorch's names and initial values.
 
 import Testing
 @testable import NeuralNet
@@ -40,5 +41,79 @@ struct TransformerLayerGradientTests {
             return ff(x, dropout: &dropout)
         }
         #expect(result.worstError < tolerance, "\(result)")
+    }
+
+    /// Self-attention over two sentences, the second with one padding position, with and
+    /// without the causal mask; both outputs and the weights are checked.
+    @Test(arguments: [false, true])
+    func selfAttention(causal: Bool) {
+        var g = SeededGenerator(seed: 13)
+        let attention = MultiHeadAttention(modelSize: 4, heads: 2, generator: &g)
+        randomise(attention, &g)
+        let x = randomInput([2, 3, 4], &g)
+        let keyMask = [true, true, true, true, true, false]
+        let result = checkGradients([x] + attention.parameters) {
+            let (output, weights) = attention(x, keyMask: keyMask, causal: causal)
+            return Tensor.concat([output.reshaped([6, 4]), weights.reshaped([6, 6])])
+        }
+        #expect(result.worstError < tolerance, "\(result)")
+    }
+
+    /// Cross-attention from three target positions over four source positions, padding in
+    /// the second sentence's source.
+    @Test func crossAttention() {
+        var g = SeededGenerator(seed: 14)
+        let attention = MultiHeadAttention(modelSize: 4, heads: 2, generator: &g)
+        randomise(attention, &g)
+        let x = randomInput([2, 3, 4], &g)
+        let memory = randomInput([2, 4, 4], &g)
+        let memoryMask = [true, true, true, true, true, true, false, false]
+        let result = checkGradients([x, memory] + attention.parameters) {
+            let (output, weights) = attention(query: x, memory: memory, memoryMask: memoryMask)
+            return Tensor.concat([output.reshaped([6, 4]), weights.reshaped([6, 8])])
+        }
+        #expect(result.worstError < tolerance, "\(result)")
+    }
+}
+
+struct MultiHeadAttentionTests {
+    /// The names and shapes `nn.MultiheadAttention` has, and its initial values: Glorot's
+    /// bound on the in-projection, zero biases, `nn.Linear`'s bound on out_proj.weight.
+    @Test func parametersArePyTorchs() {
+        var g = SeededGenerator(seed: 15)
+        let d = 8
+        let attention = MultiHeadAttention(modelSize: d, heads: 2, generator: &g)
+        let named = attention.namedParameters
+        #expect(named.map(\.name) == ["in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"])
+        #expect(named.map(\.tensor.shape) == [[3 * d, d], [3 * d], [d, d], [d]])
+        let glorot = (6 / Float(4 * d)).squareRoot(), linear = 1 / Float(d).squareRoot()
+        #expect(attention.inProjWeight.data.allSatisfy { abs($0) <= glorot })
+        #expect(attention.inProjWeight.data.contains { abs($0) > linear }, "Glorot's bound, not Linear's, is used")
+        #expect(attention.outProj.weight.data.allSatisfy { abs($0) <= linear })
+        #expect(attention.inProjBias.data.allSatisfy { $0 == 0 } && attention.outProj.bias!.data.allSatisfy { $0 == 0 })
+    }
+
+    /// Padding keys and, with the causal mask, later positions get weight exactly 0; the
+    /// other weights of every query sum to 1.
+    @Test func maskedPositionsGetExactlyZeroWeight() {
+        var g = SeededGenerator(seed: 16)
+        let attention = MultiHeadAttention(modelSize: 4, heads: 2, generator: &g)
+        randomise(attention, &g)
+        let x = randomInput([2, 3, 4], &g)
+        let keyMask = [true, true, true, true, false, false]
+        let weights = attention(x, keyMask: keyMask, causal: true).weights          // [2, 2, 3, 3]
+        #expect(weights.shape == [2, 2, 3, 3])
+        for b in 0..<2 {
+            for h in 0..<2 {
+                for i in 0..<3 {
+                    let row = Array(weights.data[(((b * 2 + h) * 3 + i) * 3)..<(((b * 2 + h) * 3 + i + 1) * 3)])
+                    for j in 0..<3 where j > i || !keyMask[b * 3 + j] {
+                        #expect(row[j] == 0, "sentence \(b), head \(h), query \(i), key \(j)")
+                    }
+                    #expect(abs(row.reduce(0, +) - 1) < 1e-6)
+                    #expect(row[0] > 0)
+                }
+            }
+        }
     }
 }

@@ -22,10 +22,9 @@ let tolerance = 5e-3
 
 struct GradientTests {
     @Test(arguments: ["add", "addRow", "subtract", "subtractRow", "multiply", "multiplyRow", "scale",
-                      "addBlock", "subtractBlock", "multiplyBlock",
                       "tanh", "sigmoid", "exp", "log", "relu", "sumAxis0", "sumAxis1", "mean", "meanAxis",
                       "concat", "split", "columns", "rowsSlice", "stack", "repeatRows", "swapAxes",
-                      "concatAxis", "splitHeads", "mergeHeads", "reshape", "maskedSoftmax", "attentionSoftmax", "causalSoftmax", "causalSoftmaxOverACache", "crossEntropy", "meanCrossEntropy", "smoothedCrossEntropy", "dropout", "gather", "layerNorm"])
+                      "reshape", "maskedSoftmax", "crossEntropy", "meanCrossEntropy", "smoothedCrossEntropy", "dropout", "gather"])
     func elementwiseAndMovementOps(op: String) {
         var generator = SeededGenerator(seed: 42)
         for (r, c) in edgeShapes {
@@ -43,14 +42,6 @@ struct GradientTests {
             case "multiply": (inputs, f) = ([a, b], { a * b })
             case "multiplyRow": (inputs, f) = ([a, row], { a * row })
             case "scale": (inputs, f) = ([a], { -2.5 * a })
-            case "addBlock", "subtractBlock", "multiplyBlock":
-                // A [2, c] table repeated over r sentences of [2, c], as positions are.
-                let t = randomTensor([r, 2, c], &generator), table = randomTensor([2, c], &generator)
-                switch op {
-                case "addBlock": (inputs, f) = ([t, table], { t + table })
-                case "subtractBlock": (inputs, f) = ([t, table], { t - table })
-                default: (inputs, f) = ([t, table], { t * table })
-                }
             case "tanh": (inputs, f) = ([a], { a.tanh() })
             case "sigmoid": (inputs, f) = ([a], { a.sigmoid() })
             case "exp": (inputs, f) = ([a], { a.exp() })
@@ -75,28 +66,11 @@ struct GradientTests {
             case "swapAxes":
                 let t = randomTensor([r, 3, c], &generator)
                 (inputs, f) = ([t], { t.swappingFirstAxes() * t.swappingFirstAxes() })
-            case "concatAxis":
-                let t = randomTensor([r, 2, c], &generator), u = randomTensor([r, 1, c], &generator)
-                (inputs, f) = ([t, u], { Tensor.concat([t, u, t], axis: 1) })
-            case "splitHeads":
-                let t = randomTensor([r, 3, 2 * c], &generator)
-                (inputs, f) = ([t], { t.splittingHeads(2) })
-            case "mergeHeads":
-                let t = randomTensor([r, 2, 3, c], &generator)
-                (inputs, f) = ([t], { t.mergingHeads() })
             case "reshape": (inputs, f) = ([a], { a.reshaped([c, r]) })
             case "maskedSoftmax":
                 // Mask out every third position, keeping the first of each row.
                 let mask = (0..<(r * c)).map { $0 % c == 0 || $0 % 3 != 2 }
                 (inputs, f) = ([a], { (3 * a).maskedSoftmax(mask: mask) })
-            case "attentionSoftmax", "causalSoftmax", "causalSoftmaxOverACache":
-                // [r sentences, 2 heads, queries, c keys]; sentence b's keys from c − b % 2 on
-                // are padding, key 0 always real.
-                let queries = op == "attentionSoftmax" ? 3 : op == "causalSoftmax" ? c : (c + 1) / 2
-                let energies = randomTensor([r, 2, queries, c], &generator, scale: 3)
-                let keyMask = (0..<(r * c)).map { $0 % c == 0 || $0 % c < c - ($0 / c) % 2 }
-                let causal = op != "attentionSoftmax"
-                (inputs, f) = ([energies], { energies.maskedSoftmax(keyMask: keyMask, causal: causal, scale: 0.5) })
             case "crossEntropy", "meanCrossEntropy", "smoothedCrossEntropy":
                 // Target 0 is "padding" in every third row.
                 let targets = (0..<r).map { $0 % 3 == 2 ? 0 : 1 + $0 % max(c - 1, 1) }.map { min($0, c - 1) }
@@ -117,9 +91,51 @@ struct GradientTests {
                 let ids = (0..<(2 * r)).map { $0 % c }  // repeated ids: scatter-add must sum
                 let table = randomTensor([c, r + 1], &generator)
                 (inputs, f) = ([table], { Tensor.gather(table, rows: ids) })
+            default: Issue.record("unknown op \(op)"); return
+            }
+            let result = checkGradients(inputs, f)
+            #expect(result.worstError < tolerance, "\(op) on \(r)×\(c): \(result)")
+        }
+    }
+
+    /// The ops a Transformer adds, on the same edge shapes: r sentences of c features.
+    @Test(arguments: ["addBlock", "subtractBlock", "multiplyBlock", "concatAxis", "splitHeads", "mergeHeads",
+                      "attentionSoftmax", "causalSoftmax", "causalSoftmaxOverACache", "layerNorm"])
+    func transformerOps(op: String) {
+        var generator = SeededGenerator(seed: 43)
+        for (r, c) in edgeShapes {
+            let inputs: [Tensor]
+            let f: () -> Tensor
+            switch op {
+            case "addBlock", "subtractBlock", "multiplyBlock":
+                // A [2, c] table repeated over r sentences of [2, c], as positions are.
+                let t = randomTensor([r, 2, c], &generator), table = randomTensor([2, c], &generator)
+                switch op {
+                case "addBlock": (inputs, f) = ([t, table], { t + table })
+                case "subtractBlock": (inputs, f) = ([t, table], { t - table })
+                default: (inputs, f) = ([t, table], { t * table })
+                }
+            case "concatAxis":
+                let t = randomTensor([r, 2, c], &generator), u = randomTensor([r, 1, c], &generator)
+                (inputs, f) = ([t, u], { Tensor.concat([t, u, t], axis: 1) })
+            case "splitHeads":
+                let t = randomTensor([r, 3, 2 * c], &generator)
+                (inputs, f) = ([t], { t.splittingHeads(2) })
+            case "mergeHeads":
+                let t = randomTensor([r, 2, 3, c], &generator)
+                (inputs, f) = ([t], { t.mergingHeads() })
+            case "attentionSoftmax", "causalSoftmax", "causalSoftmaxOverACache":
+                // [r sentences, 2 heads, queries, c keys]; sentence b's keys from c − b % 2 on
+                // are padding, key 0 always real.
+                let queries = op == "attentionSoftmax" ? 3 : op == "causalSoftmax" ? c : (c + 1) / 2
+                let energies = randomTensor([r, 2, queries, c], &generator, scale: 3)
+                let keyMask = (0..<(r * c)).map { $0 % c == 0 || $0 % c < c - ($0 / c) % 2 }
+                let causal = op != "attentionSoftmax"
+                (inputs, f) = ([energies], { energies.maskedSoftmax(keyMask: keyMask, causal: causal, scale: 0.5) })
             case "layerNorm":
-                let beta = randomTensor([c], &generator)
-                (inputs, f) = ([a, row, beta], { a.layerNorm(gamma: row, beta: beta) })
+                let x = randomTensor([r, c], &generator, scale: 3)
+                let gamma = randomTensor([c], &generator), beta = randomTensor([c], &generator)
+                (inputs, f) = ([x, gamma, beta], { x.layerNorm(gamma: gamma, beta: beta) })
             default: Issue.record("unknown op \(op)"); return
             }
             let result = checkGradients(inputs, f)

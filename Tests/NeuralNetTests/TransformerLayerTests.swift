@@ -1,6 +1,7 @@
 /// The Transformer's layers: their gradients through padding and causal masks, and
 /// PyTorch's names and initial values.
 
+import Foundation
 import Testing
 @testable import NeuralNet
 
@@ -114,6 +115,22 @@ struct MultiHeadAttentionTests {
                     #expect(row[0] > 0)
                 }
             }
+        }
+    }
+}
+
+struct SinusoidalPositionsTests {
+    /// The formula at a few positions and columns, in Double; column 2i and 2i + 1 share
+    /// a wavelength; position 0 is sin 0 = 0 and cos 0 = 1 alternately.
+    @Test func followTheFormula() {
+        let d = 6
+        let table = sinusoidalPositions(length: 50, size: d)
+        #expect(table.shape == [50, d] && !table.requiresGrad)
+        #expect(Array(table.data[0..<d]) == [0, 1, 0, 1, 0, 1])
+        for (pos, c) in [(1, 0), (1, 1), (7, 2), (7, 3), (49, 4), (49, 5)] {
+            let angle = Double(pos) / Foundation.pow(10000, Double(2 * (c / 2)) / Double(d))
+            let expected = c % 2 == 0 ? Foundation.sin(angle) : Foundation.cos(angle)
+            #expect(abs(Double(table.data[pos * d + c]) - expected) < 1e-7, "position \(pos), column \(c)")
         }
     }
 }

@@ -60,9 +60,9 @@ extension Tensor {
         precondition(keyMask.count == batch * keys, "maskedSoftmax: \(keyMask.count) key mask entries for \(batch) × \(keys) keys")
         precondition(!causal || queries <= keys, "maskedSoftmax: causal with \(queries) queries but \(keys) keys")
         precondition(scale > 0, "maskedSoftmax: scale \(scale) must be positive")
-        let offset = keys - queries, firstVisible = causal ? offset + 1 : keys
+        let offset = keys - queries, seenByFirstQuery = causal ? offset + 1 : keys
         for b in 0..<batch {
-            precondition(keyMask[(b * keys)..<(b * keys + firstVisible)].contains(true),
+            precondition(keyMask[(b * keys)..<(b * keys + seenByFirstQuery)].contains(true),
                          "maskedSoftmax: sentence \(b) leaves a query no key to attend to")
         }
         let x = self, rowsPerSentence = count / max(batch * keys, 1)

@@ -43,7 +43,7 @@ let package = Package(
         // Helpers that several test targets share (a temporary folder).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"]),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Autodiff"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Autodiff"], exclude: ["Fixtures"]),
         .testTarget(name: "FilesTests", dependencies: ["Files", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Files", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TextTests", dependencies: ["Text", "Files", "Autodiff", "TestSupport"]),

@@ -22,7 +22,7 @@ let tolerance = 5e-3
 
 struct GradientTests {
     @Test(arguments: ["add", "addRow", "subtract", "subtractRow", "multiply", "multiplyRow", "scale",
-                      "tanh", "sigmoid", "exp", "log", "sumAxis0", "sumAxis1", "mean", "meanAxis",
+                      "tanh", "sigmoid", "exp", "log", "relu", "sumAxis0", "sumAxis1", "mean", "meanAxis",
                       "concat", "split", "columns", "rowsSlice", "stack", "repeatRows", "swapAxes",
                       "reshape", "maskedSoftmax", "crossEntropy", "meanCrossEntropy", "smoothedCrossEntropy", "dropout", "gather"])
     func elementwiseAndMovementOps(op: String) {
@@ -46,6 +46,10 @@ struct GradientTests {
             case "sigmoid": (inputs, f) = ([a], { a.sigmoid() })
             case "exp": (inputs, f) = ([a], { a.exp() })
             case "log": (inputs, f) = ([positive], { positive.log() })
+            case "relu":
+                // Kept 0.1 away from the kink, where finite differences with ε = 1e-2 see both sides.
+                let away = Tensor(shape: [r, c], data: a.data.map { $0 < 0 ? $0 - 0.1 : $0 + 0.1 }, requiresGrad: true)
+                (inputs, f) = ([away], { away.relu() })
             case "sumAxis0": (inputs, f) = ([a], { a.sum(axis: 0) })
             case "sumAxis1": (inputs, f) = ([a], { a.sum(axis: 1) })
             case "mean": (inputs, f) = ([a], { a.mean() })
@@ -94,6 +98,51 @@ struct GradientTests {
         }
     }
 
+    /// The ops a Transformer adds, on the same edge shapes: r sentences of c features.
+    @Test(arguments: ["addBlock", "subtractBlock", "multiplyBlock", "concatAxis", "splitHeads", "mergeHeads",
+                      "attentionSoftmax", "causalSoftmax", "causalSoftmaxOverACache", "layerNorm"])
+    func transformerOps(op: String) {
+        var generator = SeededGenerator(seed: 43)
+        for (r, c) in edgeShapes {
+            let inputs: [Tensor]
+            let f: () -> Tensor
+            switch op {
+            case "addBlock", "subtractBlock", "multiplyBlock":
+                // A [2, c] table repeated over r sentences of [2, c], as positions are.
+                let t = randomTensor([r, 2, c], &generator), table = randomTensor([2, c], &generator)
+                switch op {
+                case "addBlock": (inputs, f) = ([t, table], { t + table })
+                case "subtractBlock": (inputs, f) = ([t, table], { t - table })
+                default: (inputs, f) = ([t, table], { t * table })
+                }
+            case "concatAxis":
+                let t = randomTensor([r, 2, c], &generator), u = randomTensor([r, 1, c], &generator)
+                (inputs, f) = ([t, u], { Tensor.concat([t, u, t], axis: 1) })
+            case "splitHeads":
+                let t = randomTensor([r, 3, 2 * c], &generator)
+                (inputs, f) = ([t], { t.splittingHeads(2) })
+            case "mergeHeads":
+                let t = randomTensor([r, 2, 3, c], &generator)
+                (inputs, f) = ([t], { t.mergingHeads() })
+            case "attentionSoftmax", "causalSoftmax", "causalSoftmaxOverACache":
+                // [r sentences, 2 heads, queries, c keys]; sentence b's keys from c − b % 2 on
+                // are padding, key 0 always real.
+                let queries = op == "attentionSoftmax" ? 3 : op == "causalSoftmax" ? c : (c + 1) / 2
+                let energies = randomTensor([r, 2, queries, c], &generator, scale: 3)
+                let keyMask = (0..<(r * c)).map { $0 % c == 0 || $0 % c < c - ($0 / c) % 2 }
+                let causal = op != "attentionSoftmax"
+                (inputs, f) = ([energies], { energies.maskedSoftmax(keyMask: keyMask, causal: causal, scale: 0.5) })
+            case "layerNorm":
+                let x = randomTensor([r, c], &generator, scale: 3)
+                let gamma = randomTensor([c], &generator), beta = randomTensor([c], &generator)
+                (inputs, f) = ([x, gamma, beta], { x.layerNorm(gamma: gamma, beta: beta) })
+            default: Issue.record("unknown op \(op)"); return
+            }
+            let result = checkGradients(inputs, f)
+            #expect(result.worstError < tolerance, "\(op) on \(r)×\(c): \(result)")
+        }
+    }
+
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
     func matmul(transposeA: Bool, transposeB: Bool) {
         var generator = SeededGenerator(seed: 1)
@@ -107,14 +156,18 @@ struct GradientTests {
         }
     }
 
-    @Test(arguments: [false, true])
-    func batchedMatmul(transposeB: Bool) {
+    /// Leading axes [batch] and [2, batch]: attention's [B, k, T, dh] has two.
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func batchedMatmul(transposeA: Bool, transposeB: Bool) {
         var generator = SeededGenerator(seed: 2)
-        for (batch, m, k, n) in [(1, 1, 1, 1), (3, 1, 4, 2), (2, 3, 1, 5), (4, 2, 3, 3)] {
-            let a = randomTensor([batch, m, k], &generator)
-            let b = randomTensor(transposeB ? [batch, n, k] : [batch, k, n], &generator)
-            let result = checkGradients([a, b]) { Tensor.batchedMatmul(a, b, transposeB: transposeB) }
-            #expect(result.worstError < tolerance, "batchedMatmul \(batch)×\(m)×\(k)×\(n): \(result)")
+        for (lead, m, k, n) in [([1], 1, 1, 1), ([3], 1, 4, 2), ([2], 3, 1, 5), ([4], 2, 3, 3), ([2, 3], 3, 2, 4)] {
+            let a = randomTensor(lead + (transposeA ? [k, m] : [m, k]), &generator)
+            let b = randomTensor(lead + (transposeB ? [n, k] : [k, n]), &generator)
+            let result = checkGradients([a, b]) {
+                Tensor.batchedMatmul(a, b, transposeA: transposeA, transposeB: transposeB)
+            }
+            #expect(result.worstError < tolerance,
+                    "batchedMatmul \(lead)×\(m)×\(k)×\(n) \(transposeA) \(transposeB): \(result)")
         }
     }
 

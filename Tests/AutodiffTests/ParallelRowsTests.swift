@@ -57,4 +57,24 @@ struct ParallelRowsTests {
         #expect(one == two)
         #expect(two[0][(3 * hidden)..<(4 * hidden)].elementsEqual(h.data[(3 * hidden)..<(4 * hidden)]))
     }
+
+    /// Layer normalisation shares rows among the threads forwards and backwards; values
+    /// and all three gradients are bitwise those of one thread.
+    @Test func layerNormIsBitwiseTheSameOnTwoThreads() {
+        var generator = SeededGenerator(seed: 7)
+        let (rows, d) = (64, 512)
+        let x = randomTensor([rows, d], &generator, scale: 3)
+        let gamma = randomTensor([d], &generator), beta = randomTensor([d], &generator)
+        let projection = randomTensor([rows, d], &generator)
+        func run(threads: Int) -> [[Float]] {
+            setBLASThreads(threads)
+            for t in [x, gamma, beta] { t.zeroGrad() }
+            let y = x.layerNorm(gamma: gamma, beta: beta)
+            (y * projection).sum().backward()
+            return [y.data, x.grad!, gamma.grad!, beta.grad!]
+        }
+        let one = run(threads: 1), two = run(threads: 2)
+        setBLASThreads(1)
+        #expect(one == two)
+    }
 }

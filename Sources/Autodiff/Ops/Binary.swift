@@ -1,28 +1,31 @@
-/// Elementwise add, subtract and multiply, with row broadcasting, and scaling.
+/// Elementwise add, subtract and multiply, with broadcasting of a repeated block, and scaling.
 
 extension Tensor {
-    /// How `b` lines up with `a` in a binary op: the same shape, or one row repeated for
-    /// every row of `a` (a bias). The adjoint of repeating a row is summing over rows.
-    private static func broadcastsAsRow(_ a: Tensor, _ b: Tensor, _ op: String) -> Bool {
+    /// How `b` lines up with `a` in a binary op: the same shape, or a block repeated for
+    /// every leading index of `a`, either one row (a bias [d] over [..., d]) or `a`'s
+    /// trailing axes (a positional table [T, d] over [B, T, d]). The adjoint of repeating
+    /// a block is summing over its repeats.
+    private static func broadcasts(_ a: Tensor, _ b: Tensor, _ op: String) -> Bool {
         if a.count == b.count && a.shape == b.shape { return false }
-        precondition(b.count == a.columns && b.shape.last == a.columns,
-                     "\(op): shape \(b.shape) does not broadcast over \(a.shape)")
+        let row = b.count == a.columns && b.shape.last == a.columns
+        let trailing = b.shape.count < a.shape.count && Array(a.shape.suffix(b.shape.count)) == b.shape
+        precondition(row || trailing, "\(op): shape \(b.shape) does not broadcast over \(a.shape)")
         return true
     }
 
-    /// `f(x[i], y[i])` for every element, where `y` is either `x`'s size or one row that
-    /// repeats for each of `rows` rows.
+    /// `f(x[i], y[i])` for every element, where `y` is either `x`'s size or a block that
+    /// repeats along `x`.
     @inline(__always)
-    private static func combine(_ x: [Float], _ y: [Float], rows: Int, row: Bool,
+    private static func combine(_ x: [Float], _ y: [Float], broadcast: Bool,
                                 _ f: (Float, Float) -> Float) -> [Float] {
-        let cols = row ? y.count : x.count
+        let block = broadcast ? y.count : x.count
         // Every element is written below, so the result needs no zero fill first.
         return [Float](unsafeUninitializedCapacity: x.count) { po, initialized in
             x.withUnsafeBufferPointer { px in
                 y.withUnsafeBufferPointer { py in
-                    for r in 0..<(row ? rows : 1) {
-                        let base = r * cols
-                        for c in 0..<cols { po[base + c] = f(px[base + c], py[c]) }
+                    for r in 0..<(x.count / max(block, 1)) {
+                        let base = r * block
+                        for c in 0..<block { po[base + c] = f(px[base + c], py[c]) }
                     }
                 }
             }
@@ -30,48 +33,48 @@ extension Tensor {
         }
     }
 
-    /// Sums a gradient of `a`'s shape over rows, to the shape of one row.
-    private static func sumRows(_ g: [Float], columns: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: columns)
+    /// Sums a gradient of `a`'s shape over the repeats of a block of `block` values.
+    private static func sumRepeats(_ g: [Float], block: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: block)
         g.withUnsafeBufferPointer { pg in
             out.withUnsafeMutableBufferPointer { po in
-                for r in 0..<(g.count / max(columns, 1)) {
-                    for c in 0..<columns { po[c] += pg[r * columns + c] }
+                for r in 0..<(g.count / max(block, 1)) {
+                    for c in 0..<block { po[c] += pg[r * block + c] }
                 }
             }
         }
         return out
     }
 
-    /// `a + b`, where `b` has `a`'s shape or is a single row.
+    /// `a + b`, where `b` has `a`'s shape or is a repeated block.
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        let row = broadcastsAsRow(a, b, "add")
-        let cols = a.columns
-        return Tensor(shape: a.shape, data: combine(a.data, b.data, rows: a.rows, row: row, +), inputs: [a, b]) { g in
+        let broadcast = broadcasts(a, b, "add")
+        let block = b.count
+        return Tensor(shape: a.shape, data: combine(a.data, b.data, broadcast: broadcast, +), inputs: [a, b]) { g in
             a.accumulateIfNeeded(g)
-            b.accumulateIfNeeded(row ? sumRows(g, columns: cols) : g)
+            b.accumulateIfNeeded(broadcast ? sumRepeats(g, block: block) : g)
         }
     }
 
-    /// `a - b`, where `b` has `a`'s shape or is a single row.
+    /// `a - b`, where `b` has `a`'s shape or is a repeated block.
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        let row = broadcastsAsRow(a, b, "subtract")
-        let cols = a.columns
-        return Tensor(shape: a.shape, data: combine(a.data, b.data, rows: a.rows, row: row, -), inputs: [a, b]) { g in
+        let broadcast = broadcasts(a, b, "subtract")
+        let block = b.count
+        return Tensor(shape: a.shape, data: combine(a.data, b.data, broadcast: broadcast, -), inputs: [a, b]) { g in
             a.accumulateIfNeeded(g)
-            b.accumulateIfNeeded((row ? sumRows(g, columns: cols) : g).map { -$0 })
+            b.accumulateIfNeeded((broadcast ? sumRepeats(g, block: block) : g).map { -$0 })
         }
     }
 
-    /// `a ⊙ b` (elementwise), where `b` has `a`'s shape or is a single row.
+    /// `a ⊙ b` (elementwise), where `b` has `a`'s shape or is a repeated block.
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        let row = broadcastsAsRow(a, b, "multiply")
-        let (rows, cols) = (a.rows, a.columns)
-        return Tensor(shape: a.shape, data: combine(a.data, b.data, rows: rows, row: row, *), inputs: [a, b]) { g in
-            if a.requiresGrad { a.accumulate(combine(g, b.data, rows: rows, row: row, *)) }
+        let broadcast = broadcasts(a, b, "multiply")
+        let block = b.count
+        return Tensor(shape: a.shape, data: combine(a.data, b.data, broadcast: broadcast, *), inputs: [a, b]) { g in
+            if a.requiresGrad { a.accumulate(combine(g, b.data, broadcast: broadcast, *)) }
             if b.requiresGrad {
-                let full = combine(g, a.data, rows: rows, row: false, *)
-                b.accumulate(row ? sumRows(full, columns: cols) : full)
+                let full = combine(g, a.data, broadcast: false, *)
+                b.accumulate(broadcast ? sumRepeats(full, block: block) : full)
             }
         }
     }

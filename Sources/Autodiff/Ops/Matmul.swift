@@ -40,59 +40,54 @@ extension Tensor {
         }
     }
 
-    /// A batch of independent products: `a` is [B, M, K], `b` is [B, K, N], the result
-    /// [B, M, N] (with `transposeB`, `b` is [B, N, K]). Attention uses it to take, for
-    /// every sentence, the weighted sum of its encoder states.
-    public static func batchedMatmul(_ a: Tensor, _ b: Tensor, transposeB: Bool = false) -> Tensor {
-        precondition(a.shape.count == 3 && b.shape.count == 3 && a.shape[0] == b.shape[0],
+    /// A batch of independent products `op(a) · op(b)`, one for every index of the leading
+    /// axes the two share: `a` is [..., M, K] ([..., K, M] with `transposeA`), `b` is
+    /// [..., K, N] ([..., N, K] with `transposeB`), the result [..., M, N]. Attention uses it
+    /// per sentence and head: energies Q Kᵀ from [B, k, Tq, dh] and [B, k, Tk, dh], the
+    /// context from the weights [B, k, Tq, Tk] and V [B, k, Tk, dh].
+    ///
+    /// Backward is `matmul`'s, product by product: two more batched products with
+    /// transpose flags, no copies.
+    public static func batchedMatmul(_ a: Tensor, _ b: Tensor,
+                                     transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+        let batchShape = Array(a.shape.dropLast(2))
+        precondition(a.shape.count >= 2 && b.shape.count == a.shape.count && Array(b.shape.dropLast(2)) == batchShape,
                      "batchedMatmul: shapes \(a.shape) and \(b.shape)")
-        let (batch, m, k) = (a.shape[0], a.shape[1], a.shape[2])
-        let (kb, n) = transposeB ? (b.shape[2], b.shape[1]) : (b.shape[1], b.shape[2])
-        precondition(k == kb, "batchedMatmul: inner sizes differ, \(a.shape) · \(b.shape)")
-        var out = [Float](repeating: 0, count: batch * m * n)
-        a.data.withUnsafeBufferPointer { pa in
-            b.data.withUnsafeBufferPointer { pb in
-                out.withUnsafeMutableBufferPointer { pc in
-                    for i in 0..<batch {
-                        gemm(pa.baseAddress! + i * m * k, transposeA: false,
-                             pb.baseAddress! + i * k * n, transposeB: transposeB,
-                             pc.baseAddress! + i * m * n, m: m, n: n, k: k)
-                    }
-                }
+        let rank = a.shape.count
+        let (m, k) = transposeA ? (a.shape[rank - 1], a.shape[rank - 2]) : (a.shape[rank - 2], a.shape[rank - 1])
+        let (kb, n) = transposeB ? (b.shape[rank - 1], b.shape[rank - 2]) : (b.shape[rank - 2], b.shape[rank - 1])
+        precondition(k == kb, "batchedMatmul: inner sizes differ, \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
+        let batch = batchShape.reduce(1, *)
+        let out = batchedGemm(a.data, transposeA: transposeA, b.data, transposeB: transposeB,
+                              batch: batch, m: m, n: n, k: k)
+        return Tensor(shape: batchShape + [m, n], data: out, inputs: [a, b]) { dC in
+            if a.requiresGrad {
+                a.accumulate(transposeA
+                    ? batchedGemm(b.data, transposeA: transposeB, dC, transposeB: true, batch: batch, m: k, n: m, k: n)
+                    : batchedGemm(dC, transposeA: false, b.data, transposeB: !transposeB, batch: batch, m: m, n: k, k: n))
+            }
+            if b.requiresGrad {
+                b.accumulate(transposeB
+                    ? batchedGemm(dC, transposeA: true, a.data, transposeB: transposeA, batch: batch, m: n, n: k, k: m)
+                    : batchedGemm(a.data, transposeA: !transposeA, dC, transposeB: false, batch: batch, m: k, n: n, k: m))
             }
         }
-        return Tensor(shape: [batch, m, n], data: out, inputs: [a, b]) { dC in
-            var dA = [Float](repeating: 0, count: a.count)
-            var dB = [Float](repeating: 0, count: b.count)
-            dC.withUnsafeBufferPointer { pc in
-                a.data.withUnsafeBufferPointer { pa in
-                    b.data.withUnsafeBufferPointer { pb in
-                        dA.withUnsafeMutableBufferPointer { da in
-                            dB.withUnsafeMutableBufferPointer { db in
-                                for i in 0..<batch {
-                                    let c = pc.baseAddress! + i * m * n
-                                    let ai = pa.baseAddress! + i * m * k, bi = pb.baseAddress! + i * k * n
-                                    if a.requiresGrad {
-                                        gemm(c, transposeA: false, bi, transposeB: !transposeB,
-                                             da.baseAddress! + i * m * k, m: m, n: k, k: n)
-                                    }
-                                    if b.requiresGrad {
-                                        if transposeB {
-                                            gemm(c, transposeA: true, ai, transposeB: false,
-                                                 db.baseAddress! + i * k * n, m: n, n: k, k: m)
-                                        } else {
-                                            gemm(ai, transposeA: true, c, transposeB: false,
-                                                 db.baseAddress! + i * k * n, m: k, n: n, k: m)
-                                        }
-                                    }
-                                }
-                            }
-                        }
+    }
+
+    /// `batch` products `op(A_i) op(B_i)` of m×k by k×n matrices stored one after the other,
+    /// into a new array of `batch` m×n results.
+    private static func batchedGemm(_ a: [Float], transposeA: Bool, _ b: [Float], transposeB: Bool,
+                                    batch: Int, m: Int, n: Int, k: Int) -> [Float] {
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                uninitializedArray(count: batch * m * n) { pc in
+                    for i in 0..<batch {
+                        gemm(pa.baseAddress! + i * m * k, transposeA: transposeA,
+                             pb.baseAddress! + i * k * n, transposeB: transposeB,
+                             pc + i * m * n, m: m, n: n, k: k)
                     }
                 }
             }
-            a.accumulateIfNeeded(dA)
-            b.accumulateIfNeeded(dB)
         }
     }
 }

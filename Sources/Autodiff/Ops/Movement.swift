@@ -1,6 +1,6 @@
 /// Ops that move values without changing them, each the adjoint of another:
 /// concatenate ↔ split, slice rows ↔ stack rows, repeat rows ↔ sum groups of rows,
-/// reshape ↔ reshape, swap axes ↔ swap axes.
+/// reshape ↔ reshape, swap axes ↔ swap axes, split heads ↔ merge heads.
 
 extension Tensor {
     /// The same values seen with another shape of the same size.
@@ -15,6 +15,31 @@ extension Tensor {
         let rows = parts[0].rows
         precondition(parts.allSatisfy { $0.rows == rows }, "concat: row counts differ, \(parts.map(\.shape))")
         let widths = parts.map(\.columns)
+        return joining(parts, rows: rows, widths: widths,
+                       shape: Array(parts[0].shape.dropLast()) + [widths.reduce(0, +)])
+    }
+
+    /// Joins tensors along `axis`; all their other axes agree. A decoder's key cache
+    /// [B, k, t, dh] grows this way by one position along axis 2.
+    ///
+    /// Seen as [outer, width] with `outer` the product of the axes before `axis`, each
+    /// part adds a block of `width` values to every row, as for the feature axis.
+    public static func concat(_ parts: [Tensor], axis: Int) -> Tensor {
+        let shape = parts[0].shape
+        precondition(axis >= 0 && axis < shape.count, "concat: axis \(axis) out of range for \(shape)")
+        let agrees = { (part: Tensor) in
+            part.shape.count == shape.count && shape.indices.allSatisfy { $0 == axis || part.shape[$0] == shape[$0] }
+        }
+        precondition(parts.allSatisfy(agrees), "concat: shapes differ off axis \(axis), \(parts.map(\.shape))")
+        let rows = shape[..<axis].reduce(1, *)
+        var joined = shape
+        joined[axis] = parts.map { $0.shape[axis] }.reduce(0, +)
+        return joining(parts, rows: rows, widths: parts.map { $0.count / max(rows, 1) }, shape: joined)
+    }
+
+    /// Every row of the result is the parts' rows, one after another: part i gives
+    /// `widths[i]` values to each of `rows` rows. Backward cuts the gradient the same way.
+    private static func joining(_ parts: [Tensor], rows: Int, widths: [Int], shape: [Int]) -> Tensor {
         let total = widths.reduce(0, +)
         var out = [Float](repeating: 0, count: rows * total)
         var offset = 0
@@ -24,7 +49,7 @@ extension Tensor {
             }
             offset += w
         }
-        return Tensor(shape: Array(parts[0].shape.dropLast()) + [total], data: out, inputs: parts) { g in
+        return Tensor(shape: shape, data: out, inputs: parts) { g in
             var offset = 0
             for (part, w) in zip(parts, widths) {
                 if part.requiresGrad {
@@ -120,30 +145,54 @@ extension Tensor {
     public func swappingFirstAxes() -> Tensor {
         precondition(shape.count >= 2, "swappingFirstAxes: needs two axes, got \(shape)")
         let x = self, (a, b) = (shape[0], shape[1])
-        let block = count / (a * b)
-        let swap = { (src: [Float]) -> [Float] in
-            var out = [Float](repeating: 0, count: src.count)
-            for i in 0..<a {
-                for j in 0..<b {
-                    let from = (i * b + j) * block, to = (j * a + i) * block
-                    for k in 0..<block { out[to + k] = src[from + k] }
-                }
-            }
-            return out
-        }
+        let block = count / max(a * b, 1)
         var newShape = shape
         newShape.swapAt(0, 1)
-        return Tensor(shape: newShape, data: swap(data), inputs: [x]) { g in
-            // The gradient has the swapped shape [b, a, …]; swapping back is the same loop
-            // with the roles of a and b exchanged.
-            var out = [Float](repeating: 0, count: g.count)
-            for j in 0..<b {
-                for i in 0..<a {
-                    let from = (j * a + i) * block, to = (i * b + j) * block
-                    for k in 0..<block { out[to + k] = g[from + k] }
+        let out = Tensor.exchangingAxes(data, outer: 1, a, b, inner: block)
+        return Tensor(shape: newShape, data: out, inputs: [x]) { g in
+            // The gradient has the swapped shape [b, a, …]: swapping back is its own adjoint.
+            x.accumulate(Tensor.exchangingAxes(g, outer: 1, b, a, inner: block))
+        }
+    }
+
+    /// Multi-head attention's split of the feature axis into `heads` heads, each moved
+    /// before time so that a head is one contiguous [T, dh] matrix per sentence:
+    /// [B, T, k·dh] → [B, k, T, dh]. The adjoint is `mergingHeads`.
+    public func splittingHeads(_ heads: Int) -> Tensor {
+        precondition(shape.count == 3 && shape[2] % heads == 0,
+                     "splittingHeads: \(heads) heads do not divide the features of \(shape)")
+        let x = self, (batch, time, headSize) = (shape[0], shape[1], shape[2] / heads)
+        let out = Tensor.exchangingAxes(data, outer: batch, time, heads, inner: headSize)
+        return Tensor(shape: [batch, heads, time, headSize], data: out, inputs: [x]) { g in
+            x.accumulate(Tensor.exchangingAxes(g, outer: batch, heads, time, inner: headSize))
+        }
+    }
+
+    /// The heads' results side by side again, the concatenation [head_1; …; head_k] of
+    /// every position: [B, k, T, dh] → [B, T, k·dh]. The adjoint is `splittingHeads`.
+    public func mergingHeads() -> Tensor {
+        precondition(shape.count == 4, "mergingHeads: needs [B, k, T, dh], got \(shape)")
+        let x = self, (batch, heads, time, headSize) = (shape[0], shape[1], shape[2], shape[3])
+        let out = Tensor.exchangingAxes(data, outer: batch, heads, time, inner: headSize)
+        return Tensor(shape: [batch, time, heads * headSize], data: out, inputs: [x]) { g in
+            x.accumulate(Tensor.exchangingAxes(g, outer: batch, time, heads, inner: headSize))
+        }
+    }
+
+    /// `src` seen as [outer, a, b, inner], with the two middle axes exchanged:
+    /// [outer, b, a, inner]. Blocks of `inner` values move whole.
+    private static func exchangingAxes(_ src: [Float], outer: Int, _ a: Int, _ b: Int, inner: Int) -> [Float] {
+        src.withUnsafeBufferPointer { from in
+            uninitializedArray(count: src.count) { to in
+                for o in 0..<outer {
+                    for i in 0..<a {
+                        for j in 0..<b {
+                            let source = ((o * a + i) * b + j) * inner, target = ((o * b + j) * a + i) * inner
+                            for c in 0..<inner { to[target + c] = from[source + c] }
+                        }
+                    }
                 }
             }
-            x.accumulate(out)
         }
     }
 }

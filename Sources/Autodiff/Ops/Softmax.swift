@@ -1,4 +1,5 @@
-/// Softmax along each row, with masked positions excluded, and the log-sum-exp that
+/// Softmax along each row, with masked positions excluded (per element, or per key of
+/// attention energies with an optional causal mask), and the log-sum-exp that
 /// normalises a log-softmax.
 
 #if canImport(Glibc)
@@ -17,30 +18,109 @@ extension Tensor {
     public func maskedSoftmax(mask: [Bool]) -> Tensor {
         precondition(mask.count == count, "maskedSoftmax: \(mask.count) mask entries for shape \(shape)")
         let x = self, cols = columns
-        var y = [Float](repeating: 0, count: count)
-        for r in 0..<rows {
-            let base = r * cols
-            precondition(mask[base..<(base + cols)].contains(true), "maskedSoftmax: row \(r) is entirely masked")
-            // A NaN among the inputs makes the row NaN rather than stopping the program:
-            // the trainer must see it in the loss to stop cleanly.
-            var largest = -Float.infinity
-            for c in 0..<cols where mask[base + c] { largest = max(largest, data[base + c]) }
-            var total: Float = 0
-            for c in 0..<cols where mask[base + c] {
-                y[base + c] = expf(data[base + c] - largest)
-                total += y[base + c]
+        let y = data.withUnsafeBufferPointer { x in
+            uninitializedArray(count: count) { y in
+                for r in 0..<rows {
+                    let base = r * cols
+                    precondition(mask[base..<(base + cols)].contains(true), "maskedSoftmax: row \(r) is entirely masked")
+                    softmaxRow(x.baseAddress! + base, y + base, count: cols, scale: 1) { mask[base + $0] }
+                }
             }
-            for c in 0..<cols { y[base + c] /= total }
         }
         return Tensor(shape: shape, data: y, inputs: [x]) { dy in
-            var dx = [Float](repeating: 0, count: y.count)
-            for r in 0..<(y.count / cols) {
-                let base = r * cols
-                var dot: Float = 0
-                for c in 0..<cols { dot += y[base + c] * dy[base + c] }
-                for c in 0..<cols { dx[base + c] = y[base + c] * (dy[base + c] - dot) }
+            x.accumulate(softmaxBackward(y, dy, rowLength: cols, scale: 1))
+        }
+    }
+
+    /// Attention weights from energies [B, …, Tq, Tk] (heads, if any, in between): a
+    /// softmax over the keys of `scale` times the energies, with masked keys treated as
+    /// −∞ and so given weight exactly 0.
+    ///
+    /// - `keyMask` has one entry per key of each sentence, [B·Tk], false at padding; all
+    ///   heads and queries of the sentence share it.
+    /// - With `causal`, the queries are the last Tq of the Tk positions and none looks at
+    ///   a later one: key j is masked for query i when j > i + Tk − Tq (j > i when Tq = Tk).
+    ///   One decoder step over a key cache thus masks nothing.
+    /// - `scale` is scaled dot-product attention's 1/√dh, applied here in the pass that
+    ///   takes the exponentials rather than in a pass of its own over the queries or the
+    ///   energies.
+    ///
+    /// Every query must keep at least one key. A softmax over no key is 0/0, a NaN that
+    /// would spread through the context into every later layer, so a sentence without
+    /// one (with `causal`: none at or before the first query's position) stops the
+    /// program, as `maskedSoftmax(mask:)` does; it means a sentence of no tokens, not even
+    /// its `</s>`. NaN energies (weights that have diverged) still give NaN weights, for
+    /// the trainer to see in its loss.
+    ///
+    /// Backward: dx = scale · y ⊙ (dy − Σⱼ yⱼ dyⱼ), zero at masked keys. Rows are shared
+    /// among the threads both ways.
+    public func maskedSoftmax(keyMask: [Bool], causal: Bool = false, scale: Float = 1) -> Tensor {
+        precondition(shape.count >= 3, "maskedSoftmax: energies need [B, …, Tq, Tk], got \(shape)")
+        let (batch, queries, keys) = (shape[0], shape[shape.count - 2], shape[shape.count - 1])
+        precondition(keyMask.count == batch * keys, "maskedSoftmax: \(keyMask.count) key mask entries for \(batch) × \(keys) keys")
+        precondition(!causal || queries <= keys, "maskedSoftmax: causal with \(queries) queries but \(keys) keys")
+        precondition(scale > 0, "maskedSoftmax: scale \(scale) must be positive")
+        let offset = keys - queries, seenByFirstQuery = causal ? offset + 1 : keys
+        for b in 0..<batch {
+            precondition(keyMask[(b * keys)..<(b * keys + seenByFirstQuery)].contains(true),
+                         "maskedSoftmax: sentence \(b) leaves a query no key to attend to")
+        }
+        let x = self, rowsPerSentence = count / max(batch * keys, 1)
+        let y = data.withUnsafeBufferPointer { x in
+            uninitializedArray(count: count) { y in
+                forEachRowRange(count / max(keys, 1), costPerRow: 16 * keys) { range in
+                    for r in range {
+                        let (b, i) = (r / rowsPerSentence, r % queries)
+                        let last = causal ? i + offset : keys - 1
+                        softmaxRow(x.baseAddress! + r * keys, y + r * keys, count: keys, scale: scale) {
+                            $0 <= last && keyMask[b * keys + $0]
+                        }
+                    }
+                }
             }
-            x.accumulate(dx)
+        }
+        return Tensor(shape: shape, data: y, inputs: [x]) { dy in
+            x.accumulate(softmaxBackward(y, dy, rowLength: keys, scale: scale))
+        }
+    }
+}
+
+/// y = softmax(scale · x) over the entries of one row that `allowed` admits, 0 at the
+/// others; the largest admitted value is subtracted before `exp` so nothing overflows.
+/// A NaN among the inputs makes the row NaN rather than stopping the program: the
+/// trainer must see it in the loss to stop cleanly.
+@inline(__always)
+private func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, scale: Float,
+                        allowed: (Int) -> Bool) {
+    var largest = -Float.infinity
+    for c in 0..<count where allowed(c) { largest = max(largest, x[c]) }
+    var total: Float = 0
+    for c in 0..<count {
+        if allowed(c) {
+            y[c] = expf(scale * (x[c] - largest))
+            total += y[c]
+        } else {
+            y[c] = 0
+        }
+    }
+    for c in 0..<count { y[c] /= total }
+}
+
+/// dx = scale · y ⊙ (dy − Σⱼ yⱼ dyⱼ) for every row of `rowLength` values of the softmax
+/// y = softmax(scale · x), rows shared among the threads.
+private func softmaxBackward(_ y: [Float], _ dy: [Float], rowLength: Int, scale: Float) -> [Float] {
+    y.withUnsafeBufferPointer { y in
+        dy.withUnsafeBufferPointer { dy in
+            uninitializedArray(count: y.count) { dx in
+                forEachRowRange(y.count / max(rowLength, 1), costPerRow: 2 * rowLength) { range in
+                    for r in range {
+                        let base = r * rowLength
+                        var dot: Float = 0
+                        for c in 0..<rowLength { dot += y[base + c] * dy[base + c] }
+                        for c in 0..<rowLength { dx[base + c] = scale * y[base + c] * (dy[base + c] - dot) }
+                    }
+                }
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-/// Elementwise functions: tanh, sigmoid, exp and log, each with its derivative.
+/// Elementwise functions: tanh, sigmoid, exp, log and relu, each with its derivative.
 
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +8,8 @@ import Darwin
 
 extension Tensor {
     /// Applies `f` elementwise; `derivative(x, y)` is f'(x) given the input x and output y.
-    /// The forward values, each an exponential or a logarithm, are shared among the threads.
+    /// The forward values (most of them an exponential or a logarithm) are shared among
+    /// the threads.
     private func map(_ f: (Float) -> Float,
                      derivative: @escaping (Float, Float) -> Float) -> Tensor {
         let x = self
@@ -35,6 +36,11 @@ extension Tensor {
 
     /// The natural logarithm, with log' = 1 / x.
     public func log() -> Tensor { map(logf) { x, _ in 1 / x } }
+
+    /// The rectifier max(0, x) of the Transformer's feed-forward layer, with derivative 1
+    /// where x > 0 and 0 elsewhere (0 at x = 0 itself, as PyTorch takes it). Written as a
+    /// comparison with 0 so that NaN passes on: `Swift.max(0, .nan)` would be 0.
+    public func relu() -> Tensor { map({ $0 < 0 ? 0 : $0 }) { _, y in y > 0 ? 1 : 0 } }
 }
 
 /// tanh(x) = 1 − 2 / (e^{2x} + 1), through `expf`, which is several times faster than the

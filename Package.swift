@@ -25,20 +25,21 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(name: "Autodiff", dependencies: ["CBLAS"]),
-        .target(name: "NeuralNet", dependencies: ["Autodiff"]),
-        .target(name: "Files"),
-        .target(name: "Metrics", dependencies: ["Files"]),
-        .target(name: "Text", dependencies: ["Files"]),
-        .target(name: "Figures"),
-        .target(name: "Translation", dependencies: ["Autodiff", "NeuralNet", "Files", "Text", "Metrics"]),
-        .target(name: "Reports", dependencies: ["Translation", "Figures", "Files", "Metrics", "Text"]),
+        .target(name: "Autodiff", dependencies: ["CBLAS"], exclude: ["README.md"]),
+        .target(name: "NeuralNet", dependencies: ["Autodiff"], exclude: ["README.md"]),
+        .target(name: "Files", exclude: ["README.md"]),
+        .target(name: "Metrics", dependencies: ["Files"], exclude: ["README.md"]),
+        .target(name: "Text", dependencies: ["Files"], exclude: ["README.md"]),
+        .target(name: "Figures", exclude: ["README.md"]),
+        .target(name: "Translation", dependencies: ["Autodiff", "NeuralNet", "Files", "Text", "Metrics"], exclude: ["README.md"]),
+        .target(name: "Reports", dependencies: ["Translation", "Figures", "Files", "Metrics", "Text"], exclude: ["README.md"]),
         .executableTarget(
             name: "nmt",
             dependencies: [
                 "Autodiff", "Files", "Metrics", "Text", "Figures", "Translation", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         // Helpers that several test targets share (a temporary folder).
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -1,4 +1,4 @@
-/// Checkpoint folders: DESIGN.md's tensor names and shapes, and faithful reloading.
+/// Checkpoint folders: docs/DESIGN.md's tensor names and shapes, and faithful reloading.
 
 import Foundation
 import TestSupport
@@ -29,7 +29,7 @@ struct CheckpointTests {
         return (checkpoint, model)
     }
 
-    /// The safetensors header lists exactly the names and shapes of DESIGN.md's table.
+    /// The safetensors header lists exactly the names and shapes of docs/DESIGN.md's table.
     @Test func weightsFileHasTheDesignNamesAndShapes() throws {
         let folder = try TemporaryFolder()
         let (checkpoint, _) = try savedModel(in: folder)

@@ -4,7 +4,7 @@ import Autodiff
 import Files
 import Text
 
-/// The files of a checkpoint folder, as DESIGN.md lays them out.
+/// The files of a checkpoint folder, as docs/DESIGN.md lays them out.
 public struct Checkpoint: Sendable {
     public let folder: String
 

@@ -15,7 +15,7 @@ import Text
 /// The folder's other files (last.safetensors, trainer.json, log.jsonl) are for people and
 /// other tools; resuming never relies on them being current.
 ///
-/// In the file: each parameter under its DESIGN.md name, its moments as `NAME.exp_avg`
+/// In the file: each parameter under its name in docs/DESIGN.md, its moments as `NAME.exp_avg`
 /// and `NAME.exp_avg_sq` (PyTorch's names), and the trainer state as JSON under the
 /// metadata key `trainer_state`. It costs one more copy of the weights on disk.
 enum TrainingSnapshot {

@@ -75,6 +75,23 @@ struct CheckpointTests {
         #expect(error?.description.contains("vocab.tgt.txt: vocabulary has 6 entries") == true)
     }
 
+    /// A checkpoint written before `model.architecture` existed has no such key: it is an
+    /// RNN, and loads as one, scoring bitwise as it did.
+    @Test func aConfigurationWithoutArchitectureLoadsAsAnRNN() throws {
+        let folder = try TemporaryFolder()
+        let (checkpoint, model) = try savedModel(in: folder)
+        let text = try String(contentsOfFile: checkpoint.configPath, encoding: .utf8)
+        let old = text.replacingOccurrences(of: "\"architecture\" : \"rnn\",\n", with: "")
+        #expect(old != text && !old.contains("architecture"))
+        try old.write(toFile: checkpoint.configPath, atomically: true, encoding: .utf8)
+        #expect(try checkpoint.readConfiguration().model.architecture == .rnn)
+        let sources = ["ich bin hier ."], targets = ["i am here ."]
+        let before = Translator(model: model, source: source, target: target, lowercase: false)
+            .score(sources: sources, targets: targets)
+        #expect(try Translator(checkpoint: checkpoint).score(sources: sources, targets: targets).map(\.bitPattern)
+                == before.map(\.bitPattern))
+    }
+
     @Test func anotherFormatVersionIsRefused() throws {
         let folder = try TemporaryFolder()
         let (checkpoint, _) = try savedModel(in: folder)

@@ -29,7 +29,8 @@ struct TrainingFolderTests {
     /// are not a checkpoint's stay, and the vocabularies are the new corpus's.
     @Test func overwriteStartsOverCleanly() throws {
         let fixture = try CommandFixture()
-        for stale in ["bpe.codes.txt", "step-999.safetensors", "averaged.safetensors", "report.md", "training.svg"] {
+        for stale in ["bpe.codes.txt", "step-999.safetensors", "averaged.safetensors", "report.md", "report.json",
+                      "training.svg", "bleu-by-length.svg", "alignments.svg"] {
             try fixture.write("model/" + stale, "from the earlier training\n")
         }
         try fixture.write("model/notes.txt", "not a checkpoint file\n")
@@ -37,7 +38,8 @@ struct TrainingFolderTests {
         #expect(outcome.status == 0, "\(outcome.standardError)")
 
         let left = try FileManager.default.contentsOfDirectory(atPath: fixture.path("model"))
-        for stale in ["bpe.codes.txt", "step-999.safetensors", "averaged.safetensors", "report.md", "training.svg"] {
+        for stale in ["bpe.codes.txt", "step-999.safetensors", "averaged.safetensors", "report.md", "report.json",
+                      "training.svg", "bleu-by-length.svg", "alignments.svg"] {
             #expect(!left.contains(stale), "\(stale) is left over")
         }
         #expect(left.contains("notes.txt"))

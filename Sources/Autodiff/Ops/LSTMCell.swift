@@ -25,20 +25,7 @@ extension Tensor {
         precondition(active == nil || active!.count == batch, "lstmCell: \(active!.count) flags for \(batch) rows")
         let isActive = active ?? [Bool](repeating: true, count: batch)
 
-        // Activated gates σ(i), σ(f), tanh(g), σ(o), kept for backward. They are four of
-        // the cell's five exponentials per unit, so their rows are shared among the threads.
-        let act = gates.data.withUnsafeBufferPointer { z in
-            uninitializedArray(count: gates.count) { act in
-                forEachRowRange(batch, costPerRow: 16 * h) { rows in
-                    for b in rows {
-                        let (i, g, o) = (b * 4 * h, b * 4 * h + 2 * h, b * 4 * h + 3 * h)  // f follows i
-                        for k in i..<g { act[k] = logistic(z[k]) }
-                        for k in g..<o { act[k] = fastTanh(z[k]) }
-                        for k in o..<(o + h) { act[k] = logistic(z[k]) }
-                    }
-                }
-            }
-        }
+        let act = activatedGates(gates, batch: batch, hidden: h)
         var newCell = cell.data
         var tanhCell = [Float](repeating: 0, count: cell.count)
         var newHidden = hidden.data
@@ -90,5 +77,23 @@ extension Tensor {
             hidden.accumulateIfNeeded(dHidden)
         }
         return (h2, c2)
+    }
+
+    /// The activated gates σ(i), σ(f), tanh(g), σ(o) of gate pre-activations [B, 4H], kept
+    /// for backward. They are four of the cell's five exponentials per unit, so their rows
+    /// are shared among the threads.
+    private static func activatedGates(_ gates: Tensor, batch: Int, hidden h: Int) -> [Float] {
+        gates.data.withUnsafeBufferPointer { z in
+            uninitializedArray(count: gates.count) { act in
+                forEachRowRange(batch, costPerRow: 16 * h) { rows in
+                    for b in rows {
+                        let (i, g, o) = (b * 4 * h, b * 4 * h + 2 * h, b * 4 * h + 3 * h)  // f follows i
+                        for k in i..<g { act[k] = logistic(z[k]) }
+                        for k in g..<o { act[k] = fastTanh(z[k]) }
+                        for k in o..<(o + h) { act[k] = logistic(z[k]) }
+                    }
+                }
+            }
+        }
     }
 }

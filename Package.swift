@@ -7,8 +7,9 @@ import PackageDescription
 //
 //     CBLAS ← Autodiff ← NeuralNet ←┐
 //     Files ← Text ←────────────────┼─ Translation ← Reports ← nmt
-//     Files ← Metrics ←─────────────┘                ↑
-//     Figures ───────────────────────────────────────┘
+//     Files ← Scoring ←─────────────┘       ↑       ↑         ↑
+//     Figures ──────────────────────────────┼───────┘         │
+//                                           └── Server ───────┘
 let package = Package(
     name: "SwiftNMT",
     platforms: [.macOS(.v14)],
@@ -18,6 +19,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -28,15 +30,23 @@ let package = Package(
         .target(name: "Autodiff", dependencies: ["CBLAS"], exclude: ["README.md"]),
         .target(name: "NeuralNet", dependencies: ["Autodiff"], exclude: ["README.md"]),
         .target(name: "Files", exclude: ["README.md"]),
-        .target(name: "Metrics", dependencies: ["Files"], exclude: ["README.md"]),
+        .target(name: "Scoring", dependencies: ["Files"], exclude: ["README.md"]),
         .target(name: "Text", dependencies: ["Files"], exclude: ["README.md"]),
         .target(name: "Figures", exclude: ["README.md"]),
-        .target(name: "Translation", dependencies: ["Autodiff", "NeuralNet", "Files", "Text", "Metrics"], exclude: ["README.md"]),
-        .target(name: "Reports", dependencies: ["Translation", "Figures", "Files", "Metrics", "Text"], exclude: ["README.md"]),
+        .target(name: "Translation", dependencies: ["Autodiff", "NeuralNet", "Files", "Text", "Scoring"], exclude: ["README.md"]),
+        .target(name: "Reports", dependencies: ["Translation", "Figures", "Files", "Scoring", "Text"], exclude: ["README.md"]),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Translation", "Figures", "Files", "Text",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            exclude: ["README.md"]
+        ),
         .executableTarget(
             name: "nmt",
             dependencies: [
-                "Autodiff", "Files", "Metrics", "Text", "Figures", "Translation", "Reports",
+                "Autodiff", "Files", "Scoring", "Text", "Figures", "Translation", "Reports", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -46,11 +56,11 @@ let package = Package(
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Autodiff"], exclude: ["Fixtures"]),
         .testTarget(name: "FilesTests", dependencies: ["Files", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Files", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Files", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TextTests", dependencies: ["Text", "Files", "Autodiff", "TestSupport"]),
         .testTarget(name: "TranslationTests",
-                    dependencies: ["Translation", "Autodiff", "NeuralNet", "Files", "Text", "Metrics", "TestSupport"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Figures", "Translation", "Files", "Metrics", "Text", "TestSupport"]),
+                    dependencies: ["Translation", "Autodiff", "NeuralNet", "Files", "Text", "Scoring", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Figures", "Translation", "Files", "Scoring", "Text", "TestSupport"]),
         // Runs the built nmt binary (and tests a few of its parts directly).
         .testTarget(name: "nmtTests", dependencies: ["nmt", "Translation", "Files", "Text", "Reports", "TestSupport"]),
     ]

@@ -2,7 +2,7 @@
 import ArgumentParser
 import Foundation
 import Translation
-import Metrics
+import Scoring
 
 struct Bleu: ParsableCommand {
     static let configuration = CommandConfiguration(

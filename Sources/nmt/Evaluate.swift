@@ -4,7 +4,7 @@ import Foundation
 import Translation
 import Autodiff
 import Files
-import Metrics
+import Scoring
 import Text
 import Reports
 

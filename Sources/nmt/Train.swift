@@ -4,7 +4,7 @@ import Foundation
 import Synchronization
 import Reports
 import Translation
-import Metrics
+import Scoring
 import Text
 
 /// Set by Ctrl-C or SIGTERM; the trainer checks it after every step.

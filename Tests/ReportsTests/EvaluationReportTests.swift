@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 @testable import Reports
-@testable import Metrics
+@testable import Scoring
 @testable import Figures
 @testable import Translation
 

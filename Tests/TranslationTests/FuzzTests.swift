@@ -6,7 +6,7 @@ import Testing
 @testable import Translation
 @testable import Autodiff
 @testable import Files
-@testable import Metrics
+@testable import Scoring
 @testable import Text
 
 /// Random inputs from a fixed seed, so that a failure can be replayed.

@@ -130,8 +130,9 @@ struct Beams {
         return candidates
     }
 
-    /// Each sentence's best hypothesis by log-probability / length^alpha: among the
-    /// finished ones, or the live ones if none finished; the earlier of equals.
+    /// Each sentence's best hypothesis by log-probability / length^alpha, among the
+    /// finished ones (or the live ones if none finished), the earlier of equals; the
+    /// others follow it as its alternatives, in the same order.
     func winners(alpha: Float) -> [Hypothesis] {
         func normalized(_ h: Hypothesis) -> Float {
             h.logProbability / powf(Float(h.tokens.count + 1), alpha)
@@ -139,10 +140,13 @@ struct Beams {
         return finished.indices.map { s in
             let pool = finished[s].isEmpty
                 ? Array(beams[(live.firstIndex(of: s)! * beamSize)...].prefix(beamSize)) : finished[s]
-            return pool.enumerated().max { a, c in
+            let ranked = pool.enumerated().sorted { a, c in
                 normalized(a.element) != normalized(c.element)
-                    ? normalized(a.element) < normalized(c.element) : a.offset > c.offset
-            }!.element
+                    ? normalized(a.element) > normalized(c.element) : a.offset < c.offset
+            }.map(\.element)
+            var best = ranked[0]
+            best.alternatives = Array(ranked.dropFirst())
+            return best
         }
     }
 }

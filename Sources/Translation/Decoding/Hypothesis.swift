@@ -9,6 +9,9 @@ public struct Hypothesis: Sendable {
     public var alignment: [[Float]]
     /// The sum of the log-probabilities of the chosen words, `</s>` included.
     public var logProbability: Float
+    /// The other translations a beam search kept, best first by its length-normalised
+    /// score (each without alternatives of its own); empty for greedy search.
+    public var alternatives: [Hypothesis] = []
 }
 
 /// How long a translation may grow: a multiple of the source length plus a constant, so

@@ -1,4 +1,9 @@
 /// From sentences to translations: tokenize, split into subwords, encode, search, decode, join, detokenize.
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import Text
 
 /// One translated sentence, with what is needed to draw its alignment.
@@ -14,6 +19,15 @@ public struct Translation: Sendable {
     /// Tokens cut from the end of the source because it was longer than the translator
     /// was allowed to read; `sourceTokens` holds the ones translated.
     public var droppedSourceTokens = 0
+    /// The beam's other translations, best first (empty for greedy search).
+    public var alternatives: [Alternative] = []
+
+    /// Another translation the beam kept, with the score it was ranked by.
+    public struct Alternative: Sendable, Equatable {
+        public var text: String
+        /// log P / length^alpha, the beam's ranking score.
+        public var score: Float
+    }
 }
 
 /// A trained model with the vocabularies, tokenizer and subword units it was trained with.
@@ -42,10 +56,20 @@ public struct Translator {
                   subwords: try checkpoint.readSubwords(for: loaded.config))
     }
 
+    /// The tokens the model reads of a sentence (subwords, if it works on subwords), before
+    /// any `maxSourceTokens` cut: what a length limit counts.
+    public func sourceTokens(of sentence: String) -> [String] { tokens(of: [sentence])[0] }
+
     /// The tokens of each sentence, split into subwords if the model works on subwords.
     func tokens(of sentences: [String]) -> [[String]] {
         let words = sentences.map(tokenizer.tokenize)
         return subwords?.segment(words) ?? words
+    }
+
+    /// The detokenised text of a hypothesis, its subwords joined into words.
+    func text(of hypothesis: Hypothesis) -> String {
+        let tokens = target.decode(hypothesis.tokens)
+        return tokenizer.detokenize(subwords == nil ? tokens : BytePairEncoding.join(tokens))
     }
 
     /// Translates `sentences` in batches, keeping their order; an empty (or all-blank)
@@ -71,12 +95,14 @@ public struct Translator {
                 ? model.greedySearch(batch, limit: limit)
                 : model.beamSearch(batch, beamSize: beam, alpha: alpha, limit: limit)
             for (hypothesis, index) in zip(hypotheses, batch.indices) {
-                let tokens = target.decode(hypothesis.tokens)
                 let i = nonEmpty[index]
-                results[i].tokens = tokens
-                results[i].text = tokenizer.detokenize(subwords == nil ? tokens : BytePairEncoding.join(tokens))
+                results[i].tokens = target.decode(hypothesis.tokens)
+                results[i].text = text(of: hypothesis)
                 results[i].alignment = hypothesis.alignment
                 results[i].logProbability = hypothesis.logProbability
+                results[i].alternatives = hypothesis.alternatives.map {
+                    Translation.Alternative(text: text(of: $0), score: $0.logProbability / powf(Float($0.tokens.count + 1), alpha))
+                }
             }
         }
         return results

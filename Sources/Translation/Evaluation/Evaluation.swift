@@ -1,7 +1,7 @@
 /// Measuring a trained model on a test set: BLEU, chrF, speed, and BLEU by source length.
 import Foundation
 import Autodiff
-import Metrics
+import Scoring
 import Text
 
 /// A range of source lengths in words, as on the x axis of figure 2 of Bahdanau et al.

@@ -3,7 +3,7 @@ import Foundation
 import Autodiff
 import NeuralNet
 import Files
-import Metrics
+import Scoring
 import Text
 
 /// What the trainer reports while it runs; the command line decides how to show it.

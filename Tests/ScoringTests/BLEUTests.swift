@@ -2,7 +2,7 @@
 /// fixtures (made by `scripts/make_bleu_fixtures.py`), which the chrF and 13a tests share.
 import Foundation
 import Testing
-@testable import Metrics
+@testable import Scoring
 @testable import Files
 
 /// The fixtures in `Fixtures/bleu/`, found next to this file.

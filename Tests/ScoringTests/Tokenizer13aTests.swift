@@ -1,6 +1,6 @@
 /// Tests of the 13a tokenizer and of the Python string rules, against sacreBLEU 2.6.0.
 import Testing
-@testable import Metrics
+@testable import Scoring
 
 struct Tokenizer13aTests {
     let tokenizer = Tokenizer13a()

@@ -1,6 +1,6 @@
 /// Tests of corpus chrF against sacreBLEU 2.6.0's own output.
 import Testing
-@testable import Metrics
+@testable import Scoring
 
 struct CHRFTests {
     @Test(arguments: SacreBLEUFixtures.caseNames)

@@ -1,5 +1,4 @@
 /// Reading a reference and a hypothesis file for scoring, as sacreBLEU's command line does.
-import Foundation
 import Files
 
 /// A reference file and a hypothesis file read as sacreBLEU's command line reads them:
@@ -9,7 +8,7 @@ public struct EvaluationCorpus: Sendable {
     public let hypotheses: [String]
 
     /// The hypothesis path that stands for standard input, as in most Unix tools.
-    public static let standardInput = "-"
+    public static let standardInput = standardInputPath
 
     /// Reads both files; throws, naming the file, when one is missing, unreadable, not
     /// UTF-8, empty, or of a different length than the other.
@@ -17,10 +16,9 @@ public struct EvaluationCorpus: Sendable {
     /// Unlike sacreBLEU, a byte order mark is not taken as part of the first word, and
     /// tabs on standard input do not separate several systems' outputs.
     public init(referencePath: String, hypothesisPath: String) throws(InputError) {
-        let fromStandardInput = hypothesisPath == Self.standardInput
-        let hypothesisName = fromStandardInput ? "standard input" : hypothesisPath
+        let hypothesisName = displayName(ofPath: hypothesisPath)
         let references = try readLines(atPath: referencePath)
-        let hypotheses = fromStandardInput ? try Self.readStandardInput() : try readLines(atPath: hypothesisPath)
+        let hypotheses = try readLines(atPathOrStandardInput: hypothesisPath)
         guard !references.isEmpty else { throw InputError(path: referencePath, "empty file") }
         guard hypotheses.count == references.count else {
             throw InputError(
@@ -29,21 +27,5 @@ public struct EvaluationCorpus: Sendable {
         }
         self.references = references.map(PythonText.rstrip)
         self.hypotheses = hypotheses.map(PythonText.rstrip)
-    }
-
-    /// The lines of standard input. `readLines` reads files, not pipes, so standard input
-    /// is first copied to a temporary file.
-    private static func readStandardInput() throws(InputError) -> [String] {
-        let data = FileHandle.standardInput.readDataToEndOfFile()
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("nmt-bleu-\(UUID().uuidString).txt")
-        guard FileManager.default.createFile(atPath: copy.path, contents: data) else {
-            throw InputError(path: "standard input", "cannot be copied to \(copy.path)")
-        }
-        defer { try? FileManager.default.removeItem(at: copy) }
-        do {
-            return try readLines(atPath: copy.path)
-        } catch {
-            throw InputError(path: "standard input", line: error.line, error.message)
-        }
     }
 }

@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
 # Installs what the build needs beyond the Swift toolchain: OpenBLAS and pkg-config.
+# With --browser, also Chromium and a font for it, which scripts/browser-test.sh drives
+# headless to check the alignment viewer; the quick start does not need them.
 set -euo pipefail
 missing=()
 dpkg -s libopenblas-dev >/dev/null 2>&1 || missing+=(libopenblas-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+case "${1:-}" in
+    "") ;;
+    --browser)
+        command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+        dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
+        ;;
+    *) echo "usage: $0 [--browser]" >&2; exit 2 ;;
+esac
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}"
     sudo=""

@@ -1,5 +1,4 @@
 /// Reading a reference and a hypothesis file for scoring, as sacreBLEU's command line does.
-import Foundation
 import Files
 
 /// A reference file and a hypothesis file read as sacreBLEU's command line reads them:
@@ -9,7 +8,7 @@ public struct EvaluationCorpus: Sendable {
     public let hypotheses: [String]
 
     /// The hypothesis path that stands for standard input, as in most Unix tools.
-    public static let standardInput = "-"
+    public static let standardInput = standardInputPath
 
     /// Reads both files; throws, naming the file, when one is missing, unreadable, not
     /// UTF-8, empty, or of a different length than the other.
@@ -17,10 +16,9 @@ public struct EvaluationCorpus: Sendable {
     /// Unlike sacreBLEU, a byte order mark is not taken as part of the first word, and
     /// tabs on standard input do not separate several systems' outputs.
     public init(referencePath: String, hypothesisPath: String) throws(InputError) {
-        let fromStandardInput = hypothesisPath == Self.standardInput
-        let hypothesisName = fromStandardInput ? "standard input" : hypothesisPath
+        let hypothesisName = displayName(ofPath: hypothesisPath)
         let references = try readLines(atPath: referencePath)
-        let hypotheses = fromStandardInput ? try LineReader().remainingLines() : try readLines(atPath: hypothesisPath)
+        let hypotheses = try readLines(atPathOrStandardInput: hypothesisPath)
         guard !references.isEmpty else { throw InputError(path: referencePath, "empty file") }
         guard hypotheses.count == references.count else {
             throw InputError(

@@ -11,7 +11,7 @@ public enum SVG {
     /// `text` safe inside an element or a quoted attribute: the five XML specials become
     /// entities, and characters that XML 1.0 forbids even as entities (most control
     /// characters) are left out.
-    static func escaped(_ text: String) -> String {
+    public static func escaped(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -10,15 +10,16 @@ extension EvaluationReport {
     /// Every file `write(into:)` writes, so that a new training in the same folder can
     /// remove a report of the old one.
     public static var fileNames: [String] {
-        [markdownFile, jsonFile] + Figure.allCases.map(\.rawValue)
+        [markdownFile, jsonFile, htmlFile] + Figure.allCases.map(\.rawValue)
     }
 
-    /// Writes the figures, the JSON and the Markdown into `folder`, creating it if needed.
+    /// Writes the figures, the JSON, the interactive page and the Markdown into `folder`, creating it if needed.
     public func write(into folder: String) throws {
         try createFolder(atPath: folder, purpose: "the report folder")
         func path(_ file: String) -> String { (folder as NSString).appendingPathComponent(file) }
         for (file, svg) in figures { try AtomicFile.write(svg, to: path(file)) }
         try AtomicFile.write(json, to: path(Self.jsonFile))
+        try AtomicFile.write(html, to: path(Self.htmlFile))
         try AtomicFile.write(markdown, to: path(Self.markdownFile))
     }
 }

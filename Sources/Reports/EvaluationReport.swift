@@ -19,7 +19,7 @@ public struct EvaluationReport: Sendable {
         self.testPrefix = testPrefix
     }
 
-    private var main: Evaluation { evaluations[0] }
+    var main: Evaluation { evaluations[0] }
 
     // MARK: Choices
 

@@ -50,24 +50,32 @@ private func response(_ answer: APIResponse) -> Response {
              body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
 }
 
-/// Turns Hummingbird's errors (404 for an unknown path, 405 for a wrong method, 413 for a
-/// body over the limit) into JSON answers like the API's own.
+/// Turns Hummingbird's errors (404 for an unknown path, 413 for a body over the limit) into
+/// JSON answers like the API's own, and a known path asked with the wrong method into 405.
 private struct JSONErrorMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
+    /// The routes and their methods, for the 405 answer.
+    static let routes = ["/": "GET", "/health": "GET", "/translate": "POST"]
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as HTTPError {
-            let message: String
+        } catch let error as any HTTPResponseError {
+            let path = request.uri.path
             switch error.status {
-            case .notFound: message = "no such path \(request.uri.path) (the API has GET /, GET /health, POST /translate)"
-            case .contentTooLarge: message = "the body is too large"
-            case .methodNotAllowed: message = "\(request.method) is not allowed on \(request.uri.path)"
-            default: message = error.body ?? error.status.reasonPhrase
+            case .notFound where Self.routes[path] != nil:
+                return response(.json(["error": "\(request.method) is not allowed on \(path) (use \(Self.routes[path]!))"],
+                                      status: 405))
+            case .notFound:
+                return response(.json(["error": "no such path \(path) (the API has GET /, GET /health, POST /translate)"],
+                                      status: 404))
+            case .contentTooLarge:
+                return response(.json(["error": "the body is too large"], status: 413))
+            default:
+                let message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
+                return response(.json(["error": message], status: error.status.code))
             }
-            return response(.json(["error": message], status: error.status.code))
         }
     }
 }

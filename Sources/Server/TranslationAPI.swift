@@ -76,9 +76,9 @@ public struct TranslationAPI: Sendable {
             "text": translation.text,
             "tokens": translation.tokens + (endsWithEOS ? ["</s>"] : []),
             "sourceTokens": translation.sourceTokens + (translation.alignment.isEmpty ? [] : ["</s>"]),
-            "alignment": translation.alignment.map { $0.map(Double.init) },
-            "score": Double(translation.logProbability),
-            "alternatives": translation.alternatives.map { ["text": $0.text, "score": Double($0.score)] },
+            "alignment": translation.alignment,
+            "score": translation.logProbability,
+            "alternatives": translation.alternatives.map { ["text": $0.text, "score": $0.score] as [String: Any] },
         ]
     }
 }

@@ -14,12 +14,25 @@ import Foundation
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let exit as ExitCode {
-        throw exit
     } catch {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-        throw ExitCode.failure
+        throw failure(error)
     }
+}
+
+/// `reportingErrors` for commands that run asynchronously (`nmt serve`).
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch {
+        throw failure(error)
+    }
+}
+
+/// An error as the exit it becomes: printed on one line, unless it is already an exit.
+private func failure(_ error: any Error) -> any Error {
+    if error is ExitCode { return error }
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    return ExitCode.failure
 }
 
 /// Writes a line to standard error (progress and notes, so that standard output holds

@@ -1,0 +1,25 @@
+/// A translation as the viewer and the aligners' formats see it: plain tokens and weights.
+import Figures
+import Scoring
+import Translation
+
+extension AlignmentViewer.Sentence {
+    /// The viewer's sentence of a translation: its tokens, `</s>` included where the
+    /// alignment has a row or column for it, and its attention (none for a model without
+    /// attention, which the page says).
+    public init(_ translation: Translation) {
+        let endsWithEOS = translation.alignment.count > translation.tokens.count
+        let hasAttention = !translation.alignment.isEmpty
+        self.init(sourceTokens: translation.sourceTokens + (hasAttention ? ["</s>"] : []),
+                  targetTokens: translation.tokens + (endsWithEOS ? ["</s>"] : []),
+                  matrices: hasAttention ? [AlignmentViewer.Matrix(name: "attention", weights: translation.alignment)] : [])
+    }
+}
+
+extension Translation {
+    /// The attention over whole words (subwords joined, `</s>` left out; see
+    /// `SoftAlignment`), or nil for a model without attention.
+    public var wordAlignment: SoftAlignment? {
+        alignment.isEmpty ? nil : SoftAlignment(attention: alignment, sourcePieces: sourceTokens, targetPieces: tokens)
+    }
+}

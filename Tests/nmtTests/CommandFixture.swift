@@ -34,6 +34,15 @@ final class CommandFixture {
 
     deinit { try? FileManager.default.removeItem(atPath: folder) }
 
+    /// The arguments of a training of a tiny model on `train` and `valid` into `out`, far
+    /// too long to finish during a test (Int.max epochs): one to stop with a signal.
+    static func endlessTraining(into out: String) -> [String] {
+        ["train", "--train", "train", "--valid", "valid", "--test", "", "--out", out,
+         "--epochs", "9223372036854775807", "--batch-size", "4", "--embedding-size", "4", "--encoder-hidden-size", "4",
+         "--decoder-hidden-size", "4", "--attention-size", "4", "--min-frequency", "1", "--threads", "1",
+         "--patience", "100000"]
+    }
+
     func path(_ name: String) -> String { folder + "/" + name }
 
     func write(_ name: String, _ text: String) throws {

@@ -84,4 +84,20 @@ struct CheckpointTests {
         let error = #expect(throws: InputError.self) { try checkpoint.loadModel() }
         #expect(error?.description == "\(checkpoint.configPath): format version 2, this nmt reads version 1")
     }
+
+    /// One flipped word made a NaN that loaded and translated every sentence into a row of
+    /// `<unk>`; an infinity went unnoticed too. The error names the file, the tensor and
+    /// the place.
+    @Test(arguments: [(Float.nan, -4, "nan"), (Float.infinity, 0, "inf"), (-Float.infinity, 0, "-inf")])
+    func aWeightThatIsNotFiniteIsRefused(_ value: Float, _ offset: Int, _ written: String) throws {
+        let folder = try TemporaryFolder()
+        let (checkpoint, _) = try savedModel(in: folder)
+        let path = checkpoint.bestWeightsPath
+        let arrays = try SafeTensors.read(path).arrays
+        let (tensor, index) = offset < 0 ? (arrays.last!, arrays.last!.values.count - 1) : (arrays[0], 0)
+        try DamagedFile.write(value, at: offset < 0 ? offset : try DamagedFile.safeTensorsDataStart(of: path), of: path)
+        let error = #expect(throws: InputError.self) { try checkpoint.loadModel() }
+        #expect(error?.description == "\(path): tensor \(tensor.name) holds a non-finite value (\(written)) at index \(index)")
+    }
 }
+

@@ -1,5 +1,6 @@
 /// A folder of small inputs, good and bad, and a tiny checkpoint, for running nmt on.
 import Foundation
+import TestSupport
 import Translation
 @testable import Autodiff
 @testable import Text
@@ -7,9 +8,10 @@ import Translation
 /// A temporary folder holding
 /// - `ok.de`/`ok.en`, `train.*` and `valid.*`: small well-formed corpora;
 /// - `uneven.*` (2 and 1 lines), `empty.*` (no lines): bad corpora;
-/// - `model/`: a checkpoint of a tiny untrained model, and `truncated/`, `newer/` and
-///   `mismatched/`: copies of it with a cut weights file, a later format version, and a
-///   target vocabulary that does not match the weights.
+/// - `model/`: a checkpoint of a tiny untrained model, and `truncated/`, `newer/`,
+///   `mismatched/`, `nan/` and `inf/`: copies of it with a cut weights file, a later
+///   format version, a target vocabulary that does not match the weights, and a NaN as
+///   the last weight or infinity as the first.
 /// It is removed when the value goes away.
 final class CommandFixture {
     let folder: String
@@ -65,12 +67,17 @@ final class CommandFixture {
         try checkpoint.writeWeights(model, to: checkpoint.bestWeightsPath)
 
         let manager = FileManager.default
-        for copy in ["truncated", "newer", "mismatched"] { try manager.copyItem(atPath: path("model"), toPath: path(copy)) }
+        for copy in ["truncated", "newer", "mismatched", "nan", "inf"] {
+            try manager.copyItem(atPath: path("model"), toPath: path(copy))
+        }
         let weights = try Data(contentsOf: URL(fileURLWithPath: path("truncated/best.safetensors")))
         try weights.prefix(weights.count - 10).write(to: URL(fileURLWithPath: path("truncated/best.safetensors")))
         let newer = try String(contentsOfFile: path("newer/config.json"), encoding: .utf8)
             .replacingOccurrences(of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 2")
         try write("newer/config.json", newer)
         try Vocabulary(tokens: ["a", "dog"]).write(to: path("mismatched/vocab.tgt.txt"))
+        try DamagedFile.write(.nan, at: -4, of: path("nan/best.safetensors"))
+        try DamagedFile.write(.infinity, at: try DamagedFile.safeTensorsDataStart(of: path("inf/best.safetensors")),
+                              of: path("inf/best.safetensors"))
     }
 }

@@ -97,12 +97,13 @@ public struct Checkpoint: Sendable {
     }
 
     /// Loads the model saved in `weightsFile` (best.safetensors unless told otherwise),
-    /// checking it against the configuration and vocabularies saved beside it.
+    /// checking it against the configuration and vocabularies saved beside it, and that
+    /// every weight is finite.
     public func loadModel(weightsFile: String = "best.safetensors")
         throws -> (model: any TranslationModel, config: Configuration, source: Vocabulary, target: Vocabulary) {
         let (config, source, target) = try readDescription()
         let weightsPath = path(weightsFile)
-        let (arrays, metadata) = try SafeTensors.read(weightsPath)
+        let (arrays, metadata) = try WeightsFile.read(weightsPath)
         let model = try makeModel(config: config, source: source, target: target,
                                   weights: arrays, metadata: metadata, path: weightsPath)
         model.trackGradients(false)

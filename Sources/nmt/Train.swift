@@ -123,7 +123,7 @@ struct Train: ParsableCommand {
     private func settings() throws -> Configuration {
         var c = Configuration()
         if let config {
-            c = try Configuration(contentsOf: config)
+            c = try Configuration(contentsOf: config, as: .overrides)
         }
         if let attention { c.model.attention = attention }
         if let embeddingSize { c.model.embeddingSize = embeddingSize }

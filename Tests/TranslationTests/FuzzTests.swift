@@ -118,11 +118,77 @@ struct FuzzTests {
                 let value = values[random.below(values.count)]
                 text = key.count == 1 ? "{\"\(key[0])\": \(value)}" : "{\"\(key[0])\": {\"\(key[1])\": \(value)}}"
             }
+            for source in [Configuration.Source.overrides, .checkpoint] {
+                do {
+                    let config = try Configuration.parse(text, path: "fuzz.json", as: source)
+                    #expect(config.problems.isEmpty)
+                } catch {
+                    #expect(error.path == "fuzz.json")
+                }
+            }
+        }
+    }
+
+    /// A checkpoint's complete config.json with random settings or whole sections left
+    /// out: it loads only when every one left out was added later, and is otherwise
+    /// refused naming the first setting missing.
+    @Test func checkpointConfigurationsMustBeComplete() throws {
+        let complete = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Configuration())) as! [String: Any]
+        let sections = complete.keys.filter { complete[$0] is [String: Any] }.sorted()
+        let addedLater = Set(Configuration.settingsAddedLater.map(\.setting))
+        var random = RandomInput(seed: 9)
+        for _ in 0..<3_000 {
+            var object = complete
+            var leftOut: [String] = []
+            if random.below(8) == 0 {
+                object["formatVersion"] = nil
+                leftOut.append("formatVersion")
+            }
+            for name in sections {
+                var section = object[name] as! [String: Any]
+                let wholly = random.below(10) == 0
+                for key in section.keys.sorted() where wholly || random.below(6) == 0 {
+                    section[key] = nil
+                    leftOut.append(name + "." + key)
+                }
+                object[name] = wholly && random.below(2) == 0 ? nil : section
+            }
+            let text = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+            let missing = leftOut.filter { !addedLater.contains($0) }.sorted()
             do {
-                let config = try Configuration.parse(text, path: "fuzz.json")
+                let config = try Configuration.parse(text, path: "fuzz.json", as: .checkpoint)
+                #expect(missing.isEmpty, "\(text)")
                 #expect(config.problems.isEmpty)
             } catch {
-                #expect(error.path == "fuzz.json")
+                let more = missing.count > 1 ? " (and \(missing.count - 1) more)" : ""
+                #expect(error.description == "fuzz.json: missing setting \(missing.first ?? "")" + more)
+            }
+        }
+    }
+
+    /// Random bytes, and a valid safetensors file with random bytes changed, cut or
+    /// added: arrays or a SafeTensorsError, never a read out of bounds.
+    @Test func safeTensorsDecoderTakesAnything() throws {
+        let valid = SafeTensors.encode([NamedArray(name: "a", shape: [2, 3], values: [1, 2, 3, 4, 5, 6]),
+                                        NamedArray(name: "b", shape: [], values: [7])],
+                                       metadata: ["format": "swift-nmt"])
+        var random = RandomInput(seed: 5)
+        for _ in 0..<5_000 {
+            var bytes = valid
+            switch random.below(4) {
+            case 0: bytes = random.bytes(maxLength: 100)
+            case 1: bytes = Array(bytes.prefix(random.below(bytes.count)))
+            case 2: bytes += random.bytes()
+            default:
+                for _ in 0...random.below(4) {
+                    bytes[random.below(bytes.count)] = UInt8(truncatingIfNeeded: random.generator.next())
+                }
+            }
+            do {
+                let (arrays, _) = try SafeTensors.decode(bytes, path: "fuzz")
+                #expect(arrays.allSatisfy { $0.values.count == $0.shape.reduce(1, *) })
+            } catch let error as SafeTensorsError {
+                #expect(error.path == "fuzz")
             }
         }
     }

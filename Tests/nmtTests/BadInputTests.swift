@@ -79,6 +79,8 @@ struct BadInputTests {
         BadInput(arguments: ["translate", "--checkpoint", "mismatched", "x"],
                  firstLine: "error: mismatched/vocab.tgt.txt: vocabulary has 6 entries but "
                     + "mismatched/best.safetensors was trained with 7"),
+        BadInput(arguments: ["translate", "--checkpoint", "incomplete", "x"],
+                 firstLine: "error: incomplete/config.json: missing setting model.decoderHiddenSize"),
         BadInput(arguments: ["translate", "--checkpoint", "nan", "x"],
                  firstLine: "error: nan/best.safetensors: tensor output.bias holds a non-finite value (nan) at index 6"),
         BadInput(arguments: ["evaluate", "--checkpoint", "inf", "--test", "ok"],

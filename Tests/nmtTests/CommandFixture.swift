@@ -9,9 +9,10 @@ import Translation
 /// - `ok.de`/`ok.en`, `train.*` and `valid.*`: small well-formed corpora;
 /// - `uneven.*` (2 and 1 lines), `empty.*` (no lines): bad corpora;
 /// - `model/`: a checkpoint of a tiny untrained model, and `truncated/`, `newer/`,
-///   `mismatched/`, `nan/` and `inf/`: copies of it with a cut weights file, a later
-///   format version, a target vocabulary that does not match the weights, and a NaN as
-///   the last weight or infinity as the first.
+///   `mismatched/`, `nan/`, `inf/` and `incomplete/`: copies of it with a cut weights
+///   file, a later format version, a target vocabulary that does not match the weights,
+///   a NaN as the last weight or infinity as the first, and a config.json without
+///   `model.decoderHiddenSize`.
 /// It is removed when the value goes away.
 final class CommandFixture {
     let folder: String
@@ -67,7 +68,7 @@ final class CommandFixture {
         try checkpoint.writeWeights(model, to: checkpoint.bestWeightsPath)
 
         let manager = FileManager.default
-        for copy in ["truncated", "newer", "mismatched", "nan", "inf"] {
+        for copy in ["truncated", "newer", "mismatched", "nan", "inf", "incomplete"] {
             try manager.copyItem(atPath: path("model"), toPath: path(copy))
         }
         let weights = try Data(contentsOf: URL(fileURLWithPath: path("truncated/best.safetensors")))
@@ -76,6 +77,9 @@ final class CommandFixture {
             .replacingOccurrences(of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 2")
         try write("newer/config.json", newer)
         try Vocabulary(tokens: ["a", "dog"]).write(to: path("mismatched/vocab.tgt.txt"))
+        let incomplete = try String(contentsOfFile: path("incomplete/config.json"), encoding: .utf8)
+            .replacingOccurrences(of: "\"decoderHiddenSize\" : 4,", with: "")
+        try write("incomplete/config.json", incomplete)
         try DamagedFile.write(.nan, at: -4, of: path("nan/best.safetensors"))
         try DamagedFile.write(.infinity, at: try DamagedFile.safeTensorsDataStart(of: path("inf/best.safetensors")),
                               of: path("inf/best.safetensors"))

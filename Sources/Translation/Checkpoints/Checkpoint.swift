@@ -73,9 +73,10 @@ public struct Checkpoint: Sendable {
 
     // MARK: Reading
 
-    /// Reads config.json, refusing another format version.
+    /// Reads config.json, refusing another format version and a setting left out (see
+    /// ``Configuration/Source/checkpoint``).
     public func readConfiguration() throws(InputError) -> Configuration {
-        try Configuration(contentsOf: configPath)
+        try Configuration(contentsOf: configPath, as: .checkpoint)
     }
 
     /// The configuration and both vocabularies: what a model is built from.

@@ -227,6 +227,46 @@ struct FuzzTests {
         }
     }
 
+    /// Random lock files, and records of random holders: the holder is named only from a
+    /// record FolderLock could have written, and in one line. Every input goes through the
+    /// reader; one in twenty-five also through a real refusal, in a folder in use.
+    @Test func folderLockRecordReaderTakesAnything() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.url.path
+        var random = RandomInput(seed: 10)
+        var recognised = 0
+        try FolderLock.holding(path, for: "nmt train") {
+            for round in 0..<5_000 {
+                let record: [UInt8]
+                if random.below(2) == 0 {
+                    record = random.bytes(maxLength: 300)
+                } else {
+                    // Random text is nearly always unprintable: plain words and overlong
+                    // runs half of the time, so that records also pass.
+                    func field() -> String {
+                        [random.string(), "nmt train", "2026-12-02T05:00:00Z", "",
+                         String(repeating: "x", count: 190 + random.below(20))][random.below(2) == 0 ? 0 : 1 + random.below(4)]
+                    }
+                    let fields = ["command": field(), "host": field(), "since": field()]
+                    var object: [String: Any] = fields.filter { _ in random.below(8) != 0 }
+                    object["process"] = [Int(random.below(100_000)), -1, Int(Int32.max) + 1, 2.5][random.below(4)]
+                    record = Array(try JSONSerialization.data(withJSONObject: object))
+                }
+                let holder = FolderLock.Holder(recorded: record)
+                if holder != nil { recognised += 1 }
+                let named = holder?.description ?? "another process"
+                #expect(!named.contains { $0.isNewline }, "\(named)")
+                guard round % 25 == 0 else { continue }
+                try Data(record).write(to: URL(fileURLWithPath: folder.path(FolderLock.fileName)))
+                let error = #expect(throws: InputError.self) { try FolderLock.holding(path, for: "nmt train") {} }
+                let description = error?.description ?? ""
+                #expect(description.hasPrefix("\(path): in use by \(named); "))
+                #expect(!description.contains { $0.isNewline }, "\(description)")
+            }
+        }
+        #expect(recognised > 100, "too few records that name a holder to test their naming")
+    }
+
     /// A tiny random model translates random text, greedily and with a beam, each output
     /// within its length limit; the source is cut to `maxSourceTokens`.
     @Test func translatorTakesAnything() {

@@ -157,6 +157,11 @@ struct Translate: ParsableCommand {
                 try AtomicFile.write(AlignmentFigure.svg(stacking: figures), to: attentionFile)
                 note("alignments of \(figures.count) sentence\(figures.count == 1 ? "" : "s") written to \(attentionFile)")
             }
+            // A training in the folder may save over the weights while we translate.
+            if let weights = translator.weightsVersion, !weights.isCurrent {
+                note("note: \(weights.path) changed while translating; "
+                     + "the translations are from the weights read at the start")
+            }
         }
     }
 }

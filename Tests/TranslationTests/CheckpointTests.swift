@@ -99,5 +99,19 @@ struct CheckpointTests {
         let error = #expect(throws: InputError.self) { try checkpoint.loadModel() }
         #expect(error?.description == "\(path): tensor \(tensor.name) holds a non-finite value (\(written)) at index \(index)")
     }
+
+    /// A model read while a training saves over its file knows that its file has changed.
+    @Test func anEvaluationKnowsWhenItsWeightsAreSavedOver() throws {
+        let folder = try TemporaryFolder()
+        let (checkpoint, model) = try savedModel(in: folder)
+        try "ich bin hier .\n".write(toFile: folder.path("test.de"), atomically: false, encoding: .utf8)
+        try "i am here .\n".write(toFile: folder.path("test.en"), atomically: false, encoding: .utf8)
+        let evaluation = try Evaluation(checkpoint: checkpoint, corpus: ParallelCorpus(prefix: folder.path("test")))
+        #expect(evaluation.weightsVersion?.path == checkpoint.bestWeightsPath)
+        #expect(evaluation.weightsVersion?.isCurrent == true)
+        try checkpoint.writeWeights(model, to: checkpoint.bestWeightsPath)
+        #expect(evaluation.weightsVersion?.isCurrent == false)
+        #expect(Translator(model: model, source: source, target: target, lowercase: false).weightsVersion == nil)
+    }
 }
 

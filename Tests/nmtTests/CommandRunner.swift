@@ -41,16 +41,26 @@ enum CommandRunner {
     /// its output written to files in `folder` (named after `run`, so that runs at the
     /// same time keep theirs apart), without waiting for it.
     static func start(_ arguments: [String], input: Data = Data(), in folder: String, run: String = "") throws -> Process {
+        let inputPath = streamPath("stdin", of: run, in: folder)
+        try input.write(to: URL(fileURLWithPath: inputPath))
+        return try start(arguments, standardInput: FileHandle(forReadingAtPath: inputPath)!, in: folder, run: run)
+    }
+
+    /// Starts nmt like ``start(_:input:in:run:)``, its standard input read from `input`
+    /// as the test writes to it.
+    static func start(_ arguments: [String], input: Pipe, in folder: String, run: String = "") throws -> Process {
+        try start(arguments, standardInput: input, in: folder, run: run)
+    }
+
+    private static func start(_ arguments: [String], standardInput: Any, in folder: String, run: String) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary!)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let inputPath = streamPath("stdin", of: run, in: folder), outputPath = streamPath("stdout", of: run, in: folder)
-        let errorPath = streamPath("stderr", of: run, in: folder)
-        try input.write(to: URL(fileURLWithPath: inputPath))
+        let outputPath = streamPath("stdout", of: run, in: folder), errorPath = streamPath("stderr", of: run, in: folder)
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-        process.standardInput = FileHandle(forReadingAtPath: inputPath)
+        process.standardInput = standardInput
         process.standardOutput = FileHandle(forWritingAtPath: outputPath)
         process.standardError = FileHandle(forWritingAtPath: errorPath)
         try process.run()

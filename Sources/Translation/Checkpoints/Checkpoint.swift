@@ -99,16 +99,19 @@ public struct Checkpoint: Sendable {
 
     /// Loads the model saved in `weightsFile` (best.safetensors unless told otherwise),
     /// checking it against the configuration and vocabularies saved beside it, and that
-    /// every weight is finite.
+    /// every weight is finite. Also returns the version of the weights file read, so that
+    /// one read while a training runs can tell when the training has saved over it.
     public func loadModel(weightsFile: String = "best.safetensors")
-        throws -> (model: any TranslationModel, config: Configuration, source: Vocabulary, target: Vocabulary) {
+        throws -> (model: any TranslationModel, config: Configuration, source: Vocabulary, target: Vocabulary,
+                   weights: FileVersion?) {
         let (config, source, target) = try readDescription()
         let weightsPath = path(weightsFile)
+        let version = FileVersion(atPath: weightsPath)
         let (arrays, metadata) = try WeightsFile.read(weightsPath)
         let model = try makeModel(config: config, source: source, target: target,
                                   weights: arrays, metadata: metadata, path: weightsPath)
         model.trackGradients(false)
-        return (model, config, source, target)
+        return (model, config, source, target, version)
     }
 
     /// The model that `config` and the vocabularies describe, holding `weights` (read from

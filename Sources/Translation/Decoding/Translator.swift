@@ -1,4 +1,5 @@
 /// From sentences to translations: tokenize, split into subwords, encode, search, decode, join, detokenize.
+import Files
 import Text
 
 /// One translated sentence, with what is needed to draw its alignment.
@@ -24,14 +25,20 @@ public struct Translator {
     public let tokenizer: WordTokenizer
     /// The subword units of both sides, or `nil` for a model of whole words.
     public let subwords: BytePairEncoding?
+    /// The weights file as it was when the model was read from it; `nil` for a model that
+    /// was not read from a file. A translator keeps the weights it read: once a training in
+    /// the same folder saves over the file, this is no longer current, and the
+    /// translations are those of an older model than the file holds.
+    public let weightsVersion: FileVersion?
 
     public init(model: any TranslationModel, source: Vocabulary, target: Vocabulary, lowercase: Bool,
-                subwords: BytePairEncoding? = nil) {
+                subwords: BytePairEncoding? = nil, weightsVersion: FileVersion? = nil) {
         self.model = model
         self.source = source
         self.target = target
         self.tokenizer = WordTokenizer(lowercase: lowercase)
         self.subwords = subwords
+        self.weightsVersion = weightsVersion
     }
 
     /// Loads the translator saved in a checkpoint folder.
@@ -39,7 +46,7 @@ public struct Translator {
         let loaded = try checkpoint.loadModel(weightsFile: weightsFile)
         self.init(model: loaded.model, source: loaded.source, target: loaded.target,
                   lowercase: loaded.config.vocabulary.lowercase,
-                  subwords: try checkpoint.readSubwords(for: loaded.config))
+                  subwords: try checkpoint.readSubwords(for: loaded.config), weightsVersion: loaded.weights)
     }
 
     /// The tokens of each sentence, split into subwords if the model works on subwords.

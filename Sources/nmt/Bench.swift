@@ -61,7 +61,7 @@ struct Bench: ParsableCommand {
             if !engineOnly {
                 var settings = Configuration()
                 if let config {
-                    settings = try Configuration(contentsOf: config)
+                    settings = try Configuration(contentsOf: config, as: .overrides)
                 }
                 settings.training.threads = threads
                 let trained = try checkpoint.map {

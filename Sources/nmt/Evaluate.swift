@@ -55,6 +55,11 @@ struct Evaluate: ParsableCommand {
                 print(e.chrF.line)
                 print(String(format: "%.1f sentences/s", e.sentencesPerSecond))
             }
+            // A training in the folder may save over the weights while we evaluate.
+            for case let weights? in evaluations.map(\.weightsVersion) where !weights.isCurrent {
+                note("note: \(weights.path) changed while evaluating; "
+                     + "the scores are from the weights read at the start")
+            }
             print("report: \((reportFolder as NSString).appendingPathComponent(EvaluationReport.markdownFile))")
         }
     }

@@ -4,6 +4,7 @@ import Foundation
 import Synchronization
 import Reports
 import Translation
+import Files
 import Scoring
 import Text
 
@@ -71,30 +72,35 @@ struct Train: ParsableCommand {
                 if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
             }
             if resume && overwrite { throw ValidationError("--resume and --overwrite cannot be used together") }
-            if !resume && !overwrite && checkpoint.holdsTraining {
-                throw ValidationError("\(folder) already holds a training: --resume continues it, "
-                                      + "--overwrite replaces it, or choose another --out")
-            }
             let settings = resume ? nil : try settings()
             let trainCorpus = try ParallelCorpus(prefix: train)
             let validCorpus = try ParallelCorpus(prefix: valid)
             // Read now, so that a mistyped --test fails before training rather than after.
             let testCorpus = test.isEmpty ? nil : try ParallelCorpus(prefix: test)
-            let trainer: Trainer
-            if let settings {
-                trainer = try Trainer(config: settings, train: trainCorpus, valid: validCorpus, checkpoint: checkpoint,
-                                      alsoRemoving: EvaluationReport.fileNames)
-            } else {
-                trainer = try Trainer(resuming: checkpoint, train: trainCorpus, valid: validCorpus, threads: threads)
-                note("resuming \(folder) at step \(trainer.state.step), epoch \(trainer.state.epoch)")
+            if !resume { try createFolder(atPath: folder, purpose: "the checkpoint folder") }
+            // The training owns its folder from before it reads or removes anything there
+            // until it ends: a second one would remove or overwrite the files under it.
+            try FolderLock.holding(folder, for: "nmt train") {
+                if !resume && !overwrite && checkpoint.holdsTraining {
+                    throw ValidationError("\(folder) already holds a training: --resume continues it, "
+                                          + "--overwrite replaces it, or choose another --out")
+                }
+                let trainer: Trainer
+                if let settings {
+                    trainer = try Trainer(config: settings, train: trainCorpus, valid: validCorpus, checkpoint: checkpoint,
+                                          alsoRemoving: EvaluationReport.fileNames)
+                } else {
+                    trainer = try Trainer(resuming: checkpoint, train: trainCorpus, valid: validCorpus, threads: threads)
+                    note("resuming \(folder) at step \(trainer.state.step), epoch \(trainer.state.epoch)")
+                }
+                describe(trainer)
+                let progress = Progress()
+                try trainer.run(shouldStop: { stopRequested.load(ordering: .relaxed) }) { event in
+                    progress.show(event)
+                }
+                if stopRequested.load(ordering: .relaxed) { return }
+                try finish(trainer, testCorpus: testCorpus)
             }
-            describe(trainer)
-            let progress = Progress()
-            try trainer.run(shouldStop: { stopRequested.load(ordering: .relaxed) }) { event in
-                progress.show(event)
-            }
-            if stopRequested.load(ordering: .relaxed) { return }
-            try finish(trainer, testCorpus: testCorpus)
         }
     }
 
@@ -138,7 +144,7 @@ struct Train: ParsableCommand {
 
     /// Defaults, then the --config file, then options given on the command line.
     private func settings() throws -> Configuration {
-        var c = try config.map { try Configuration(contentsOf: $0) } ?? Configuration()
+        var c = try config.map { try Configuration(contentsOf: $0, as: .overrides) } ?? Configuration()
         for setting in givenSettings { setting.apply(&c) }
         if let threads { c.training.threads = threads }
         if let problem = c.problems.first { throw ValidationError(problem) }

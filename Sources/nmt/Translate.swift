@@ -77,6 +77,11 @@ struct Translate: ParsableCommand {
                 translateAndWrite(sentences)
             }
             if let attentionFile { try writeAttention(of: drawn, to: attentionFile) }
+            // A training in the folder may save over the weights while we translate.
+            if let weights = translator.weightsVersion, !weights.isCurrent {
+                note("note: \(weights.path) changed while translating; "
+                     + "the translations are from the weights read at the start")
+            }
         }
     }
 

@@ -101,4 +101,34 @@ struct CheckpointTests {
         let error = #expect(throws: InputError.self) { try checkpoint.loadModel() }
         #expect(error?.description == "\(checkpoint.configPath): format version 2, this nmt reads version 1")
     }
+
+    /// One flipped word made a NaN that loaded and translated every sentence into a row of
+    /// `<unk>`; an infinity went unnoticed too. The error names the file, the tensor and
+    /// the place.
+    @Test(arguments: [(Float.nan, -4, "nan"), (Float.infinity, 0, "inf"), (-Float.infinity, 0, "-inf")])
+    func aWeightThatIsNotFiniteIsRefused(_ value: Float, _ offset: Int, _ written: String) throws {
+        let folder = try TemporaryFolder()
+        let (checkpoint, _) = try savedModel(in: folder)
+        let path = checkpoint.bestWeightsPath
+        let arrays = try SafeTensors.read(path).arrays
+        let (tensor, index) = offset < 0 ? (arrays.last!, arrays.last!.values.count - 1) : (arrays[0], 0)
+        try DamagedFile.write(value, at: offset < 0 ? offset : try DamagedFile.safeTensorsDataStart(of: path), of: path)
+        let error = #expect(throws: InputError.self) { try checkpoint.loadModel() }
+        #expect(error?.description == "\(path): tensor \(tensor.name) holds a non-finite value (\(written)) at index \(index)")
+    }
+
+    /// A model read while a training saves over its file knows that its file has changed.
+    @Test func anEvaluationKnowsWhenItsWeightsAreSavedOver() throws {
+        let folder = try TemporaryFolder()
+        let (checkpoint, model) = try savedModel(in: folder)
+        try "ich bin hier .\n".write(toFile: folder.path("test.de"), atomically: false, encoding: .utf8)
+        try "i am here .\n".write(toFile: folder.path("test.en"), atomically: false, encoding: .utf8)
+        let evaluation = try Evaluation(checkpoint: checkpoint, corpus: ParallelCorpus(prefix: folder.path("test")))
+        #expect(evaluation.weightsVersion?.path == checkpoint.bestWeightsPath)
+        #expect(evaluation.weightsVersion?.isCurrent == true)
+        try checkpoint.writeWeights(model, to: checkpoint.bestWeightsPath)
+        #expect(evaluation.weightsVersion?.isCurrent == false)
+        #expect(Translator(model: model, source: source, target: target, lowercase: false).weightsVersion == nil)
+    }
 }
+

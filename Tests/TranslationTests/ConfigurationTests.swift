@@ -1,12 +1,14 @@
-/// Reading config.json and --config files: defaults, and every kind of bad value refused
-/// with the setting's name.
+/// Reading config.json and --config files: defaults in a --config file, every setting in
+/// a checkpoint's, and every kind of bad value refused with the setting's name.
+import Foundation
 import Testing
+import Files
 @testable import Translation
 
 struct ConfigurationTests {
     func problem(_ json: String) -> String? {
         do {
-            _ = try Configuration.parse(json, path: "c.json")
+            _ = try Configuration.parse(json, path: "c.json", as: .overrides)
             return nil
         } catch {
             return error.description
@@ -16,7 +18,7 @@ struct ConfigurationTests {
     @Test func keysLeftOutKeepTheirDefaults() throws {
         var expected = Configuration()
         expected.training.batchSize = 8
-        #expect(try Configuration.parse(#"{"training": {"batchSize": 8}}"#, path: "c.json") == expected)
+        #expect(try Configuration.parse(#"{"training": {"batchSize": 8}}"#, path: "c.json", as: .overrides) == expected)
     }
 
     /// Foundation's decoder reports a number it cannot convert without naming its key;
@@ -44,5 +46,66 @@ struct ConfigurationTests {
         #expect(problem(#"{"model": {"decoderHiddenSize": 4294967296}}"#)
                 == "c.json: model.decoderHiddenSize must be between 1 and 65536, got 4294967296")
         #expect(problem(#"{"model": {"attentionSize": 65536}}"#) == nil)
+    }
+
+    /// A complete config.json, as JSON, with some settings changed from their defaults,
+    /// and then with each setting in `changes` (sections joined by dots) set to its value,
+    /// or left out where that is nil.
+    func checkpointJSON(_ changes: [String: Any?] = [:]) throws -> String {
+        var config = Configuration()
+        config.model.decoderHiddenSize = 64
+        config.training.labelSmoothing = 0.1
+        config.training.averageLast = 3
+        config.vocabulary.merges = 10
+        var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as! [String: Any]
+        for (setting, value) in changes {
+            let keys = setting.split(separator: ".").map(String.init)
+            var section = object[keys[0]] as! [String: Any]
+            section[keys[1]] = value
+            object[keys[0]] = section
+        }
+        return String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+    }
+
+    /// A model setting deleted from a checkpoint's config.json used to load with the
+    /// default in its place: another model than the one trained, or a confusing shape error.
+    @Test func aCheckpointMustHoldEverySetting() throws {
+        let text = try checkpointJSON(["model.decoderHiddenSize": nil])
+        let error = #expect(throws: InputError.self) { try Configuration.parse(text, path: "c.json", as: .checkpoint) }
+        #expect(error?.description == "c.json: missing setting model.decoderHiddenSize")
+        #expect(try Configuration.parse(text, path: "c.json", as: .overrides).model.decoderHiddenSize == 256)
+
+        let sectionless = #expect(throws: InputError.self) {
+            try Configuration.parse(#"{"formatVersion": 1}"#, path: "c.json", as: .checkpoint)
+        }
+        #expect(sectionless?.description == "c.json: missing setting model.attention (and 19 more)")
+    }
+
+    /// Settings added after format version 1 was released may be missing from older
+    /// checkpoints, and then do what was done before them (which is not always today's
+    /// default: a new training averages its last five validations).
+    @Test(arguments: [("training.labelSmoothing", "0"), ("training.averageLast", "0"), ("vocabulary.merges", "0"),
+                      ("model.architecture", #""rnn""#)])
+    func aSettingAddedLaterDoesWhatWasDoneBefore(_ setting: String, _ json: String) throws {
+        let before = try JSONSerialization.jsonObject(with: Data(json.utf8), options: .fragmentsAllowed)
+        let given = try Configuration.parse(try checkpointJSON([setting: before]), path: "c.json", as: .checkpoint)
+        let leftOut = try Configuration.parse(try checkpointJSON([setting: nil]), path: "c.json", as: .checkpoint)
+        #expect(leftOut == given)
+    }
+
+    @Test func aCheckpointFromBeforeEverySettingAddedLaterLoads() throws {
+        let changes = Dictionary(uniqueKeysWithValues: Configuration.settingsAddedLater.map { ($0.setting, nil as Any?) })
+        let config = try Configuration.parse(try checkpointJSON(changes), path: "c.json", as: .checkpoint)
+        #expect(config.training.averageLast == 0 && config.vocabulary.merges == 0 && config.model.decoderHiddenSize == 64)
+    }
+
+    /// Another version may name other settings: its number is the error, not their names.
+    @Test func anotherFormatVersionIsNamedBeforeItsSettings() {
+        for source in [Configuration.Source.overrides, .checkpoint] {
+            let error = #expect(throws: InputError.self) {
+                try Configuration.parse(#"{"formatVersion": 2, "model": {"heads": 8}}"#, path: "c.json", as: source)
+            }
+            #expect(error?.description == "c.json: format version 2, this nmt reads version 1")
+        }
     }
 }

@@ -118,11 +118,50 @@ struct FuzzTests {
                 let value = values[random.below(values.count)]
                 text = key.count == 1 ? "{\"\(key[0])\": \(value)}" : "{\"\(key[0])\": {\"\(key[1])\": \(value)}}"
             }
+            for source in [Configuration.Source.overrides, .checkpoint] {
+                do {
+                    let config = try Configuration.parse(text, path: "fuzz.json", as: source)
+                    #expect(config.problems.isEmpty)
+                } catch {
+                    #expect(error.path == "fuzz.json")
+                }
+            }
+        }
+    }
+
+    /// A checkpoint's complete config.json with random settings or whole sections left
+    /// out: it loads only when every one left out was added later, and is otherwise
+    /// refused naming the first setting missing.
+    @Test func checkpointConfigurationsMustBeComplete() throws {
+        let complete = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Configuration())) as! [String: Any]
+        let sections = complete.keys.filter { complete[$0] is [String: Any] }.sorted()
+        let addedLater = Set(Configuration.settingsAddedLater.map(\.setting))
+        var random = RandomInput(seed: 9)
+        for _ in 0..<3_000 {
+            var object = complete
+            var leftOut: [String] = []
+            if random.below(8) == 0 {
+                object["formatVersion"] = nil
+                leftOut.append("formatVersion")
+            }
+            for name in sections {
+                var section = object[name] as! [String: Any]
+                let wholly = random.below(10) == 0
+                for key in section.keys.sorted() where wholly || random.below(6) == 0 {
+                    section[key] = nil
+                    leftOut.append(name + "." + key)
+                }
+                object[name] = wholly && random.below(2) == 0 ? nil : section
+            }
+            let text = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+            let missing = leftOut.filter { !addedLater.contains($0) }.sorted()
             do {
-                let config = try Configuration.parse(text, path: "fuzz.json")
+                let config = try Configuration.parse(text, path: "fuzz.json", as: .checkpoint)
+                #expect(missing.isEmpty, "\(text)")
                 #expect(config.problems.isEmpty)
             } catch {
-                #expect(error.path == "fuzz.json")
+                let more = missing.count > 1 ? " (and \(missing.count - 1) more)" : ""
+                #expect(error.description == "fuzz.json: missing setting \(missing.first ?? "")" + more)
             }
         }
     }
@@ -152,6 +191,80 @@ struct FuzzTests {
                 #expect(error.path == "fuzz")
             }
         }
+    }
+
+    /// A valid weights file with random words replaced by random bit patterns, NaNs and
+    /// infinities among them: arrays that are all finite, or an error naming the first
+    /// tensor and index (in the order of the data) that holds a value that is not.
+    @Test func weightsReaderRefusesEveryValueThatIsNotFinite() throws {
+        let arrays = [NamedArray(name: "w", shape: [3, 4], values: (0..<12).map(Float.init)),
+                      NamedArray(name: "b", shape: [5], values: [0.5, -1, 2, 1e-30, 3e38]),
+                      NamedArray(name: "s", shape: [], values: [-0.0])]
+        let valid = SafeTensors.encode(arrays)
+        let words = arrays.map(\.values.count).reduce(0, +)
+        let dataStart = valid.count - 4 * words
+        var random = RandomInput(seed: 8)
+        for _ in 0..<5_000 {
+            var bytes = valid
+            for _ in 0...random.below(3) {
+                let noise = UInt32(truncatingIfNeeded: random.generator.next())
+                // Half of them with every exponent bit set: an infinity or a NaN.
+                let bits = random.below(2) == 0 ? noise : noise | 0x7F80_0000
+                let start = dataStart + 4 * random.below(words)
+                withUnsafeBytes(of: bits.littleEndian) { bytes.replaceSubrange(start..<start + 4, with: $0) }
+            }
+            let decoded = try SafeTensors.decode(bytes, path: "fuzz").arrays
+            let first = decoded.lazy.compactMap { array in
+                array.values.firstIndex { !$0.isFinite }.map { (array.name, $0, array.values[$0]) }
+            }.first
+            do {
+                try WeightsFile.requireFinite(decoded, path: "fuzz")
+                #expect(first == nil)
+            } catch {
+                let (name, index, value) = try #require(first)
+                #expect(error.description == "fuzz: tensor \(name) holds a non-finite value (\(value)) at index \(index)")
+            }
+        }
+    }
+
+    /// Random lock files, and records of random holders: the holder is named only from a
+    /// record FolderLock could have written, and in one line. Every input goes through the
+    /// reader; one in twenty-five also through a real refusal, in a folder in use.
+    @Test func folderLockRecordReaderTakesAnything() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.url.path
+        var random = RandomInput(seed: 10)
+        var recognised = 0
+        try FolderLock.holding(path, for: "nmt train") {
+            for round in 0..<5_000 {
+                let record: [UInt8]
+                if random.below(2) == 0 {
+                    record = random.bytes(maxLength: 300)
+                } else {
+                    // Random text is nearly always unprintable: plain words and overlong
+                    // runs half of the time, so that records also pass.
+                    func field() -> String {
+                        [random.string(), "nmt train", "2026-12-02T05:00:00Z", "",
+                         String(repeating: "x", count: 190 + random.below(20))][random.below(2) == 0 ? 0 : 1 + random.below(4)]
+                    }
+                    let fields = ["command": field(), "host": field(), "since": field()]
+                    var object: [String: Any] = fields.filter { _ in random.below(8) != 0 }
+                    object["process"] = [Int(random.below(100_000)), -1, Int(Int32.max) + 1, 2.5][random.below(4)]
+                    record = Array(try JSONSerialization.data(withJSONObject: object))
+                }
+                let holder = FolderLock.Holder(recorded: record)
+                if holder != nil { recognised += 1 }
+                let named = holder?.description ?? "another process"
+                #expect(!named.contains { $0.isNewline }, "\(named)")
+                guard round % 25 == 0 else { continue }
+                try Data(record).write(to: URL(fileURLWithPath: folder.path(FolderLock.fileName)))
+                let error = #expect(throws: InputError.self) { try FolderLock.holding(path, for: "nmt train") {} }
+                let description = error?.description ?? ""
+                #expect(description.hasPrefix("\(path): in use by \(named); "))
+                #expect(!description.contains { $0.isNewline }, "\(description)")
+            }
+        }
+        #expect(recognised > 100, "too few records that name a holder to test their naming")
     }
 
     /// A tiny random model translates random text, greedily and with a beam, each output

@@ -107,8 +107,8 @@ struct SubwordTrainingTests {
         config.vocabulary.merges = -1
         #expect(config.problems == ["vocabulary.merges must be 0 (whole words) or more, got -1"])
         #expect(throws: InputError(path: "c.json", "vocabulary.merges must be 0 (whole words) or more, got -1")) {
-            try Configuration.parse(#"{"vocabulary": {"merges": -1}}"#, path: "c.json")
+            try Configuration.parse(#"{"vocabulary": {"merges": -1}}"#, path: "c.json", as: .overrides)
         }
-        #expect(try Configuration.parse(#"{"vocabulary": {"merges": 30}}"#, path: "c.json").vocabulary.merges == 30)
+        #expect(try Configuration.parse(#"{"vocabulary": {"merges": 30}}"#, path: "c.json", as: .overrides).vocabulary.merges == 30)
     }
 }

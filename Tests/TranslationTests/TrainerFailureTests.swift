@@ -1,5 +1,6 @@
 /// Trainings that cannot go on: a clear error, and the last good checkpoint kept.
 import Foundation
+import TestSupport
 import Testing
 @testable import Translation
 @testable import Files
@@ -75,4 +76,19 @@ struct TrainerFailureTests {
         try record.run(try fixture.newTrainer(), stopAfter: 2)
         #expect(record.losses.count == 2)
     }
+
+    /// The training snapshot is read as carefully as the weights: a moment that is not
+    /// finite would make every update after resuming NaN.
+    @Test func aSnapshotHoldingAValueThatIsNotFiniteIsNotResumed() throws {
+        let fixture = try TrainingFixture()
+        var record = TrainingRecord()
+        try record.run(try fixture.newTrainer(), stopAfter: 2)
+        let path = fixture.checkpoint.optimizerPath
+        let last = try #require(try SafeTensors.read(path).arrays.last)
+        try DamagedFile.write(.infinity, at: -4, of: path)
+        let error = #expect(throws: InputError.self) { try fixture.resumedTrainer() }
+        #expect(error?.description
+                == "\(path): tensor \(last.name) holds a non-finite value (inf) at index \(last.values.count - 1)")
+    }
 }
+

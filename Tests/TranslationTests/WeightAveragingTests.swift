@@ -55,4 +55,15 @@ struct WeightAveragingTests {
         let error = #expect(throws: InputError.self) { try WeightAveraging.mean(of: [a, b]) }
         #expect(error?.path == b)
     }
+
+    /// A damaged save would make the mean NaN; the error names the save instead.
+    @Test func aSaveHoldingAValueThatIsNotFiniteIsRefused() throws {
+        let folder = try TemporaryFolder()
+        let a = folder.path("a.safetensors"), b = folder.path("b.safetensors")
+        try SafeTensors.write([NamedArray(name: "w", shape: [2], values: [1, 3])], to: a)
+        try SafeTensors.write([NamedArray(name: "w", shape: [2], values: [1, .nan])], to: b)
+        let error = #expect(throws: InputError.self) { try WeightAveraging.mean(of: [a, b]) }
+        #expect(error?.description == "\(b): tensor w holds a non-finite value (nan) at index 1")
+    }
 }
+

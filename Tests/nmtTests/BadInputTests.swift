@@ -79,6 +79,13 @@ struct BadInputTests {
         BadInput(arguments: ["translate", "--checkpoint", "mismatched", "x"],
                  firstLine: "error: mismatched/vocab.tgt.txt: vocabulary has 6 entries but "
                     + "mismatched/best.safetensors was trained with 7"),
+        BadInput(arguments: ["translate", "--checkpoint", "incomplete", "x"],
+                 firstLine: "error: incomplete/config.json: missing setting model.decoderHiddenSize"),
+        BadInput(arguments: ["translate", "--checkpoint", "nan", "x"],
+                 firstLine: "error: nan/best.safetensors: tensor output.bias holds a non-finite value (nan) at index 6"),
+        BadInput(arguments: ["evaluate", "--checkpoint", "inf", "--test", "ok"],
+                 firstLine: "error: inf/best.safetensors: tensor encoder.embedding.weight holds a non-finite value (inf) "
+                    + "at index 0"),
         BadInput(arguments: ["train", "--resume", "--out", "model", "--train", "ok", "--valid", "ok", "--test", ""],
                  firstLine: "error: model/last.optim.safetensors: cannot open: No such file or directory"),
         // The argument parser's own errors: its first line says what is wrong.

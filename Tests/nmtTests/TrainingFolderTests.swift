@@ -2,6 +2,7 @@
 /// or to start over, and starting over leaves nothing of the earlier training behind.
 import Foundation
 import Testing
+import Files
 
 @Suite(.enabled(if: CommandRunner.isAvailable, "the nmt binary is not built beside the tests; run swift build"))
 struct TrainingFolderTests {
@@ -43,7 +44,18 @@ struct TrainingFolderTests {
             #expect(!left.contains(stale), "\(stale) is left over")
         }
         #expect(left.contains("notes.txt"))
+        #expect(left.contains(FolderLock.fileName), "the lock file was removed while held")
         let vocabulary = try String(contentsOfFile: fixture.path("model/vocab.tgt.txt"), encoding: .utf8)
         #expect(vocabulary.contains("cat") && vocabulary.contains("sees"))
+    }
+
+    /// A lock file is no training: a folder that holds only one (a training killed before
+    /// it wrote anything) is trained into without --overwrite.
+    @Test func aLockFileAloneIsNoTraining() throws {
+        let fixture = try CommandFixture()
+        try FileManager.default.createDirectory(atPath: fixture.path("fresh"), withIntermediateDirectories: false)
+        try fixture.write("fresh/" + FolderLock.fileName, "")
+        let outcome = try CommandRunner.run(training.map { $0 == "model" ? "fresh" : $0 }, in: fixture.folder)
+        #expect(outcome.status == 0, "\(outcome.standardError)")
     }
 }

@@ -73,9 +73,10 @@ public struct Checkpoint: Sendable {
 
     // MARK: Reading
 
-    /// Reads config.json, refusing another format version.
+    /// Reads config.json, refusing another format version and a setting left out (see
+    /// ``Configuration/Source/checkpoint``).
     public func readConfiguration() throws(InputError) -> Configuration {
-        try Configuration(contentsOf: configPath)
+        try Configuration(contentsOf: configPath, as: .checkpoint)
     }
 
     /// The configuration and both vocabularies: what a model is built from.
@@ -97,16 +98,20 @@ public struct Checkpoint: Sendable {
     }
 
     /// Loads the model saved in `weightsFile` (best.safetensors unless told otherwise),
-    /// checking it against the configuration and vocabularies saved beside it.
+    /// checking it against the configuration and vocabularies saved beside it, and that
+    /// every weight is finite. Also returns the version of the weights file read, so that
+    /// one read while a training runs can tell when the training has saved over it.
     public func loadModel(weightsFile: String = "best.safetensors")
-        throws -> (model: any TranslationModel, config: Configuration, source: Vocabulary, target: Vocabulary) {
+        throws -> (model: any TranslationModel, config: Configuration, source: Vocabulary, target: Vocabulary,
+                   weights: FileVersion?) {
         let (config, source, target) = try readDescription()
         let weightsPath = path(weightsFile)
-        let (arrays, metadata) = try SafeTensors.read(weightsPath)
+        let version = FileVersion(atPath: weightsPath)
+        let (arrays, metadata) = try WeightsFile.read(weightsPath)
         let model = try makeModel(config: config, source: source, target: target,
                                   weights: arrays, metadata: metadata, path: weightsPath)
         model.trackGradients(false)
-        return (model, config, source, target)
+        return (model, config, source, target, version)
     }
 
     /// The model that `config` and the vocabularies describe, holding `weights` (read from

@@ -1,25 +1,53 @@
-/// Reading a configuration from JSON: missing keys keep their defaults, unknown keys and
-/// out-of-range values are errors.
+/// Reading a configuration from JSON: unknown keys and out-of-range values are errors, and
+/// a setting left out takes its default in a `--config` file but is refused in a
+/// checkpoint's config.json.
 import Foundation
 import Files
 
 extension Configuration {
-    /// Reads and parses a configuration file (config.json, or a `--config` file).
-    public init(contentsOf path: String) throws(InputError) {
-        self = try Self.parse(try readLines(atPath: path).joined(separator: "\n"), path: path)
+    /// Where a configuration is read from, which decides what a setting left out means.
+    public enum Source: Sendable {
+        /// A `--config` file: it says what it changes, and the settings it leaves out keep
+        /// their defaults.
+        case overrides
+        /// A checkpoint's config.json: it holds every setting its model was made and
+        /// trained with, so one left out is refused, not defaulted (a default changed since
+        /// would quietly build another model than the one trained). Only those in
+        /// ``settingsAddedLater`` may be missing, from checkpoints written before them.
+        case checkpoint
     }
 
-    /// Parses the JSON of config.json or of a `--config` file. Keys that are left out keep
-    /// their defaults, so a file need only say what it changes; a key we do not know is
-    /// refused, since a misspelt setting silently ignored is worse than an error.
-    public static func parse(_ text: String, path: String) throws(InputError) -> Configuration {
+    /// Reads and parses a configuration file (config.json, or a `--config` file).
+    public init(contentsOf path: String, as source: Source) throws(InputError) {
+        self = try Self.parse(try readLines(atPath: path).joined(separator: "\n"), path: path, as: source)
+    }
+
+    /// Parses the JSON of config.json or of a `--config` file. What a key that is left out
+    /// means depends on the `source`; a key we do not know is refused, since a misspelt
+    /// setting silently ignored is worse than an error.
+    public static func parse(_ text: String, path: String, as source: Source) throws(InputError) -> Configuration {
         guard let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else {
             throw InputError(path: path, "not valid JSON")
         }
         guard let user = json as? [String: Any] else { throw InputError(path: path, "not a JSON object") }
+        // Another version may name other settings, so the version is checked first (a
+        // value that is no whole number is refused below, like any bad value).
+        if let version = user["formatVersion"] as? Int, version != currentFormatVersion {
+            throw InputError(path: path, "format version \(version), this nmt reads version \(currentFormatVersion)")
+        }
         let defaults = try! JSONSerialization.jsonObject(with: JSONEncoder().encode(Configuration())) as! [String: Any]
+        let given = try settings(in: user, known: defaults, path: path)
+        let givenNames = Set(given.map { $0.keys.joined(separator: ".") })
+        let addedLater = settingsAddedLater.filter { !givenNames.contains($0.setting) }
+        if source == .checkpoint {
+            let optional = Set(addedLater.map(\.setting))
+            let missing = settingNames(in: defaults).filter { !givenNames.contains($0) && !optional.contains($0) }
+            if let first = missing.first {
+                throw InputError(path: path, "missing setting \(first)" + (missing.count > 1 ? " (and \(missing.count - 1) more)" : ""))
+            }
+        }
         var merged = defaults
-        for (keys, value) in try settings(in: user, known: defaults, path: path) {
+        for (keys, value) in given {
             // Each setting is decoded on its own first, because Foundation's decoder does
             // not say which key held a number it could not convert (-1 for the seed, 3.5
             // for a count).
@@ -29,17 +57,25 @@ extension Configuration {
             }
             merged = replacing(keys[...], with: value, in: merged)
         }
-        let config: Configuration
+        var config: Configuration
         do {
             config = try decode(merged)
         } catch {
             throw InputError(path: path, "\(error)")
         }
-        guard config.formatVersion == currentFormatVersion else {
-            throw InputError(path: path, "format version \(config.formatVersion), this nmt reads version \(currentFormatVersion)")
+        if source == .checkpoint {
+            for setting in addedLater { setting.asBefore(&config) }
         }
         if let problem = config.problems.first { throw InputError(path: path, problem) }
         return config
+    }
+
+    /// The name of every setting in `object` (a configuration as JSON), sections joined
+    /// with dots, in sorted order: `model.attention`, …, `vocabulary.minFrequency`.
+    private static func settingNames(in object: [String: Any]) -> [String] {
+        object.keys.sorted().flatMap { key in
+            (object[key] as? [String: Any]).map { settingNames(in: $0).map { key + "." + $0 } } ?? [key]
+        }
     }
 
     /// Every setting in `user` that is not a section, as its key path and value, after

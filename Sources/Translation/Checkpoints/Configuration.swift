@@ -9,7 +9,8 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// baseline with a fixed context).
     public enum Attention: String, Codable, Sendable, CaseIterable { case additive, none }
 
-    /// Checkpoints from before this setting existed are RNNs, its default.
+    /// Checkpoints from before this setting existed are RNNs (see
+    /// ``Configuration/settingsAddedLater``).
     public var architecture = Architecture.rnn
 
     public var embeddingSize = 128
@@ -68,6 +69,23 @@ public struct Configuration: Codable, Equatable, Sendable {
     /// Bumped whenever the checkpoint layout or the meaning of a setting changes; a
     /// checkpoint from another version is refused rather than misread.
     public static let currentFormatVersion = 1
+
+    /// The settings added to config.json after its format version was first released,
+    /// each with what checkpoints written before it did; empty again whenever the version
+    /// is bumped.
+    ///
+    /// A checkpoint's config.json must hold every setting its model needs: a setting left
+    /// out is refused, not given today's default, which may not be what the model was
+    /// trained with. A setting added later without a new format version is the one
+    /// exception: older checkpoints of the same version lack it, so it is listed here with
+    /// the value that reproduces how they were made, which need not be the default of a
+    /// new training. Whoever adds a setting to a released format version adds it here.
+    static let settingsAddedLater: [(setting: String, asBefore: @Sendable (inout Configuration) -> Void)] = [
+        ("training.labelSmoothing", { $0.training.labelSmoothing = 0 }),
+        ("training.averageLast", { $0.training.averageLast = 0 }),
+        ("vocabulary.merges", { $0.vocabulary.merges = 0 }),
+        ("model.architecture", { $0.model.architecture = .rnn }),
+    ]
 
     public var formatVersion = Configuration.currentFormatVersion
     public var model = ModelConfig()

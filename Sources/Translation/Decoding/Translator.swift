@@ -4,6 +4,7 @@ import Glibc
 #else
 import Darwin
 #endif
+import Files
 import Text
 
 /// One translated sentence, with what is needed to draw its alignment.
@@ -38,14 +39,20 @@ public struct Translator {
     public let tokenizer: WordTokenizer
     /// The subword units of both sides, or `nil` for a model of whole words.
     public let subwords: BytePairEncoding?
+    /// The weights file as it was when the model was read from it; `nil` for a model that
+    /// was not read from a file. A translator keeps the weights it read: once a training in
+    /// the same folder saves over the file, this is no longer current, and the
+    /// translations are those of an older model than the file holds.
+    public let weightsVersion: FileVersion?
 
     public init(model: any TranslationModel, source: Vocabulary, target: Vocabulary, lowercase: Bool,
-                subwords: BytePairEncoding? = nil) {
+                subwords: BytePairEncoding? = nil, weightsVersion: FileVersion? = nil) {
         self.model = model
         self.source = source
         self.target = target
         self.tokenizer = WordTokenizer(lowercase: lowercase)
         self.subwords = subwords
+        self.weightsVersion = weightsVersion
     }
 
     /// Loads the translator saved in a checkpoint folder.
@@ -53,7 +60,7 @@ public struct Translator {
         let loaded = try checkpoint.loadModel(weightsFile: weightsFile)
         self.init(model: loaded.model, source: loaded.source, target: loaded.target,
                   lowercase: loaded.config.vocabulary.lowercase,
-                  subwords: try checkpoint.readSubwords(for: loaded.config))
+                  subwords: try checkpoint.readSubwords(for: loaded.config), weightsVersion: loaded.weights)
     }
 
     /// The tokens the model reads of a sentence (subwords, if it works on subwords), before

@@ -1,6 +1,7 @@
 /// Measuring a trained model on a test set: BLEU, chrF, speed, and BLEU by source length.
 import Foundation
 import Autodiff
+import Files
 import Scoring
 import Text
 
@@ -60,6 +61,9 @@ public struct Evaluation: Sendable {
     public let bleuByLength: [BucketScore]
     /// The checkpoint's log.jsonl, for the training curves; empty if there is none.
     public let log: [LogEntry]
+    /// The weights file as it was when the model was read from it, if it was (see
+    /// ``Translator/weightsVersion``).
+    public let weightsVersion: FileVersion?
 
     public var sentencesPerSecond: Double { Double(translations.count) / max(seconds, 1e-9) }
 
@@ -75,7 +79,8 @@ public struct Evaluation: Sendable {
     public init(name: String, checkpointFolder: String, weightsFile: String, config: Configuration,
                 parameterCount: Int, sourceVocabularySize: Int, targetVocabularySize: Int,
                 beam: Int, alpha: Float, sources: [String], references: [String], translations: [Translation],
-                seconds: Double, log: [LogEntry], buckets: [LengthBucket] = LengthBucket.standard) {
+                seconds: Double, log: [LogEntry], weightsVersion: FileVersion? = nil,
+                buckets: [LengthBucket] = LengthBucket.standard) {
         precondition(sources.count == references.count && sources.count == translations.count,
                      "one reference and one translation per source")
         self.name = name
@@ -92,6 +97,7 @@ public struct Evaluation: Sendable {
         self.translations = translations
         self.seconds = seconds
         self.log = log
+        self.weightsVersion = weightsVersion
         let lowercase = config.vocabulary.lowercase
         let hypotheses = translations.map(\.text)
         bleu = BLEU(lowercase: lowercase).corpusScore(hypotheses: hypotheses, references: references)
@@ -117,7 +123,8 @@ public struct Evaluation: Sendable {
                   config: config, parameterCount: translator.model.parameterCount,
                   sourceVocabularySize: translator.source.count, targetVocabularySize: translator.target.count,
                   beam: beam, alpha: alpha, sources: corpus.sources, references: corpus.targets,
-                  translations: translations, seconds: seconds, log: log, buckets: buckets)
+                  translations: translations, seconds: seconds, log: log, weightsVersion: translator.weightsVersion,
+                  buckets: buckets)
     }
 
     /// Corpus BLEU within each bucket of source length.

@@ -23,6 +23,10 @@ public enum TrainingEvent {
 /// improved. The learning rate is multiplied by `decayFactor` after `decayPatience`
 /// validations without improvement, and training stops after `patience` of them or after
 /// `maxEpochs`.
+///
+/// A trainer writes and removes files in its folder as it goes, so whoever runs one must
+/// hold the folder (see `FolderLock`, as `nmt train` does) from before it is made until
+/// it is done with.
 public final class Trainer {
     public let config: Configuration
     public let checkpoint: Checkpoint

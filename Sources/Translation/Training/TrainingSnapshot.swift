@@ -38,7 +38,7 @@ enum TrainingSnapshot {
     /// and into a new optimiser over it, and returns them with the trainer state.
     static func read(_ path: String, checkpoint: Checkpoint, description: (config: Configuration, source: Vocabulary, target: Vocabulary))
         throws -> (model: any TranslationModel, optimizer: Adam, state: TrainerState) {
-        let (arrays, metadata) = try SafeTensors.read(path)
+        let (arrays, metadata) = try WeightsFile.read(path)
         guard let json = metadata[stateKey] else {
             throw InputError(path: path, "holds no trainer state (written by an earlier nmt); "
                              + "the checkpoint can translate but not resume")

@@ -21,15 +21,16 @@ extension Checkpoint {
 
 public enum WeightAveraging {
     /// The element-wise mean of the weights in `files`, which must all hold the same
-    /// names and shapes in the same order (saves of one model). Reads one file at a time,
-    /// so that memory holds two sets of weights however many are averaged.
+    /// names and shapes in the same order (saves of one model), and finite values only.
+    /// Reads one file at a time, so that memory holds two sets of weights however many
+    /// are averaged.
     public static func mean(of files: [String]) throws -> [NamedArray] {
         guard let first = files.first else { return [] }
-        var sum = try SafeTensors.read(first).arrays.map { array in
+        var sum = try WeightsFile.read(first).arrays.map { array in
             (name: array.name, shape: array.shape, values: array.values.map(Double.init))
         }
         for file in files.dropFirst() {
-            let arrays = try SafeTensors.read(file).arrays
+            let arrays = try WeightsFile.read(file).arrays
             guard arrays.map(\.name) == sum.map(\.name), arrays.map(\.shape) == sum.map(\.shape) else {
                 throw InputError(path: file, "holds other weights than \(first); only saves of one model can be averaged")
             }

@@ -62,6 +62,7 @@ let package = Package(
         .testTarget(name: "TranslationTests",
                     dependencies: ["Translation", "Autodiff", "NeuralNet", "Files", "Text", "Scoring", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Figures", "Translation", "Files", "Scoring", "Text", "TestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Translation", "Text", "Autodiff", "TestSupport"]),
         // Runs the built nmt binary (and tests a few of its parts directly).
         .testTarget(name: "nmtTests", dependencies: ["nmt", "Translation", "Files", "Text", "Reports", "TestSupport"]),
     ]

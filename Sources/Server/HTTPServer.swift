@@ -34,7 +34,7 @@ extension TranslationAPI {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
         router.get("/") { _, _ in response(index()) }
-        router.get("/health") { _, _ in response(health()) }
+        router.get("/health") { _, _ in response(await health()) }
         router.post("/translate") { request, _ in
             let body = try await request.body.collect(upTo: limits.maxBodyBytes)
             return response(await translate(body: Array(buffer: body)))

@@ -43,7 +43,12 @@ public struct TranslationAPI: Sendable {
         self.countTokens = countTokens
     }
 
-    public func health() -> APIResponse { .json(["status": "ok", "model": modelName]) }
+    /// That the server is up, which model it serves, and how many batches have decoded how
+    /// many requests.
+    public func health() async -> APIResponse {
+        .json(["status": "ok", "model": modelName, "batches": await service.batchesDecoded,
+               "requests": await service.requestsDecoded])
+    }
 
     public func index() -> APIResponse { .html(page) }
 

@@ -25,6 +25,10 @@ public actor TranslationService {
     public let maxWait: Duration
     private var waiting: [Job] = []
     private var draining = false
+    /// How many calls to the translator have decoded how many requests' sentences: what
+    /// batching saved is the difference between the two counts.
+    public private(set) var batchesDecoded = 0
+    public private(set) var requestsDecoded = 0
 
     public init(translator: Translator, maxBatchSentences: Int = 32, maxWait: Duration = .milliseconds(5),
                 maxSourceTokens: Int = 250) {
@@ -49,6 +53,8 @@ public actor TranslationService {
         if maxBatchSentences > 1 { try? await Task.sleep(for: maxWait) }
         while !waiting.isEmpty {
             let jobs = nextBatch()
+            batchesDecoded += 1
+            requestsDecoded += jobs.count
             let translations = await worker.translate(jobs.flatMap(\.texts), beam: jobs[0].beam,
                                                       batchSize: maxBatchSentences)
             var start = 0

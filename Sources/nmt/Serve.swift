@@ -48,19 +48,16 @@ struct Serve: AsyncParsableCommand {
             setBLASThreads(threads)
             let folder = try model.checkpointFolder()
             let translator = try model.translator()
+            let countTokens = translator.sourceTokenCounter
             var limits = ServerLimits()
             (limits.maxBodyBytes, limits.maxSentences, limits.maxSourceTokens, limits.maxBeam)
                 = (maxBodyBytes, maxSentences, maxSourceTokens, maxBeam)
             let service = TranslationService(translator: translator, maxBatchSentences: batchSize,
                                              maxWait: .milliseconds(batchWait), maxSourceTokens: maxSourceTokens)
-            let tokenizer = (translator.tokenizer, translator.subwords)
             let api = TranslationAPI(
                 service: service, limits: limits, modelName: folder,
                 page: AlignmentViewer(title: "nmt serve: \(folder)", sentences: []).html(.live(beam: beam)),
-                countTokens: { text in
-                    let words = tokenizer.0.tokenize(text)
-                    return tokenizer.1?.segment([words])[0].count ?? words.count
-                })
+                countTokens: countTokens)
             try await api.serve(at: ServerAddress(host: host, port: port)) { port in
                 note("serving \(folder) at http://\(host):\(port)/ (Ctrl-C stops)")
             }

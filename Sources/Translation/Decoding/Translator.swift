@@ -67,6 +67,16 @@ public struct Translator {
     /// any `maxSourceTokens` cut: what a length limit counts.
     public func sourceTokens(of sentence: String) -> [String] { tokens(of: [sentence])[0] }
 
+    /// `sourceTokens(of:).count` as a function that other threads may call: it holds only
+    /// the tokenizer and the subword merges, not the model.
+    public var sourceTokenCounter: @Sendable (String) -> Int {
+        let (tokenizer, subwords) = (tokenizer, subwords)
+        return { sentence in
+            let words = tokenizer.tokenize(sentence)
+            return subwords?.segment([words])[0].count ?? words.count
+        }
+    }
+
     /// The tokens of each sentence, split into subwords if the model works on subwords.
     func tokens(of sentences: [String]) -> [[String]] {
         let words = sentences.map(tokenizer.tokenize)

@@ -5,9 +5,14 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// The encoder–decoder family: `rnn`, a bidirectional LSTM encoder with an LSTM decoder.
     public enum Architecture: String, Codable, Sendable, CaseIterable { case rnn }
 
-    /// The RNN decoder's alignment model: additive attention, or none (the RNNencdec
-    /// baseline with a fixed context).
-    public enum Attention: String, Codable, Sendable, CaseIterable { case additive, none }
+    /// The RNN decoder's alignment model (docs/DESIGN.md, "The attention kinds"), or none
+    /// (the RNNencdec baseline with a fixed context).
+    public enum Attention: String, Codable, Sendable, CaseIterable {
+        case additive, dot, general
+        case scaledDot = "scaled-dot"
+        case multiHead = "multi-head"
+        case location, local, none
+    }
 
     /// Checkpoints from before this setting existed are RNNs, its default.
     public var architecture = Architecture.rnn
@@ -18,6 +23,24 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var decoderHiddenSize = 256
     public var attentionSize = 128
     public var attention = Attention.additive
+
+    // The attention kinds' settings: each is read only by the kind it names.
+
+    /// k, the heads of `multi-head` attention; they must divide `attentionSize`. Four heads
+    /// of 32 features at the default A = 128 keep each head as wide as a small Transformer's.
+    public var attentionHeads = 4
+    /// W, the half-width of `local` attention's window [p_t − W, p_t + W], at least 1.
+    /// Luong et al. (2015, §3.2) used D = 10 on WMT sentences of about 25 words; our
+    /// sentences are shorter (the bundled corpus and Multi30k average about 12), so 5.
+    public var attentionWindow = 5
+    /// K, the filters of `location` attention over the previous weights. Chorowski et al.
+    /// (2015) used 10 filters for phoneme alignment, which we follow.
+    public var locationFilters = 10
+    /// w, the width of each location filter, odd so that it centres on position j:
+    /// 5 sees two words either side of the previous focus, enough for a step that
+    /// moves one word ahead (Chorowski et al. used 201 frames of speech, far longer units).
+    public var locationWidth = 5
+
     public var dropout: Float = 0.3
 
     public init() {}

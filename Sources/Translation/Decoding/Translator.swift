@@ -10,6 +10,9 @@ public struct Translation: Sendable {
     public var tokens: [String]
     /// Rows: output steps (tokens, then `</s>` if produced); columns: source tokens and `</s>`.
     public var alignment: [[Float]]
+    /// Each head's alignment, per output step [head][source], for a model with several
+    /// heads; empty otherwise (see ``Hypothesis/heads``).
+    public var heads: [[[Float]]] = []
     public var logProbability: Float
     /// Tokens cut from the end of the source because it was longer than the translator
     /// was allowed to read; `sourceTokens` holds the ones translated.
@@ -76,6 +79,7 @@ public struct Translator {
                 results[i].tokens = tokens
                 results[i].text = tokenizer.detokenize(subwords == nil ? tokens : BytePairEncoding.join(tokens))
                 results[i].alignment = hypothesis.alignment
+                results[i].heads = hypothesis.heads
                 results[i].logProbability = hypothesis.logProbability
             }
         }

@@ -67,7 +67,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Sentences longer than this many tokens are left out of training.
     public var maxLength = 50
     /// The weights of the last this many validations are kept as step-N.safetensors and
-    /// averaged into averaged.safetensors (Junczys-Dowmunt et al. 2016); below 2, neither.
+    /// averaged into averaged.safetensors (Junczys-Dowmunt et al. 2016), leaving out those
+    /// more than `WeightAveraging.bleuMargin` below the best BLEU so far; below 2, neither.
     public var averageLast = 5
     public var threads = 2
 

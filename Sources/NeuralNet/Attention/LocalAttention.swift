@@ -54,7 +54,7 @@ public struct LocalAttention: AlignmentModel {
         let (batch, n) = (memory.batchSize, memory.length)
         let sourceLengths = Tensor(shape: [batch, 1], data: memory.sourceLengths.map(Float.init))   // S_x, [B, 1]
         let centres = positionEnergy(position(s).tanh()).sigmoid() * sourceLengths                // p_t, [B, 1]
-        let inWindow = (0..<(batch * n)).map { r in
+        let inWindow = (0..<(batch * n)).map { r in                                              // [B·n]
             memory.mask[r] && abs(Float(r % n) - centres.data[r / n]) <= Float(window)
         }
         let energies = memory.dotEnergies(query: s, keys: memory.keys!)                           // [B, n]

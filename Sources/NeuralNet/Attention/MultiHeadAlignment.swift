@@ -54,7 +54,7 @@ public struct MultiHeadAlignment: AlignmentModel {
         let contexts = Tensor.batchedMatmul(weights, memory.values).mergingHeads()           // [B, 1, A]
         let context = output(contexts.reshaped([batch, heads * headSize]))                   // [B, 2H]
         let perHead = weights.reshaped([batch, heads, length])                               // [B, k, n]
-        return Attended(context: context, weights: perHead.mean(axis: 1), heads: perHead)
+        return Attended(context: context, weights: perHead.mean(axis: 1), heads: perHead)   // α_t [B, n]
     }
 
     public var namedParameters: [(name: String, tensor: Tensor)] {

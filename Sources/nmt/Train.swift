@@ -32,12 +32,12 @@ struct Train: ParsableCommand {
     // The numeric options parse `.unconditional`ly: the argument after them is their value
     // even if it starts with '-', so that `--batch-size -3` says that -3 is out of range
     // instead of that the value is missing.
-    @Option(help: "Attention: additive, dot, general, scaled-dot, multi-head, location, local, or none (the RNNencdec baseline).")
+    @Option(help: "The decoder's alignment model (none: the RNNencdec baseline).")
     var attention: ModelConfig.Attention?
     @Option(parsing: .unconditional, help: "Word embedding size E.") var embeddingSize: Int?
     @Option(parsing: .unconditional, help: "Encoder LSTM size H per direction.") var encoderHiddenSize: Int?
     @Option(parsing: .unconditional, help: "Decoder LSTM size D.") var decoderHiddenSize: Int?
-    @Option(parsing: .unconditional, help: "Alignment MLP size A.") var attentionSize: Int?
+    @Option(parsing: .unconditional, help: "Attention size A (the alignment MLP's, or the projections').") var attentionSize: Int?
     @Option(parsing: .unconditional, help: "Heads k of multi-head attention, dividing A.") var attentionHeads: Int?
     @Option(parsing: .unconditional, help: "Half-width W of local attention's window.") var attentionWindow: Int?
     @Option(parsing: .unconditional, help: "Filters K of location-aware attention.") var locationFilters: Int?

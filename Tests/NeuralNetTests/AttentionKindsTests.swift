@@ -1,6 +1,7 @@
 /// Every attention kind as a layer: its gradients over two steps (the second reading the
 /// first's carry), padding, and what each kind promises of its weights.
 
+import Foundation
 import Testing
 @testable import NeuralNet
 @testable import Autodiff
@@ -114,5 +115,29 @@ struct AttentionKindsTests {
         #expect(!positive.isEmpty && positive.count <= 3, "\(step.weights.data)")
         #expect(positive.last! - positive.first! == positive.count - 1, "the window is one band")
         #expect(step.weights.data.reduce(0, +) <= 1)
+    }
+
+    /// At the edges the window is cut to the real positions. A centre at S_x/2 = 1.5 (a
+    /// sentence of 3 real positions padded to 5) with W = 1 holds positions 1 and 2, each
+    /// weighed by exp(−0.5²/(2σ²)) = e^(−0.5); a centre saturated at S_x = 3 holds only
+    /// position 2, with weight e^(−2), while the padding at position 3, the centre itself,
+    /// gets nothing.
+    @Test func localWindowIsCutAtTheSentenceEnd() {
+        var g = SeededGenerator(seed: 15)
+        let attention = LocalAttention(querySize: 4, keySize: 4, attentionSize: 4, window: 1, generator: &g)
+        let mask = [true, true, true, false, false]
+        let memory = attention.attending(to: randomInput([1, 5, 4], &g), mask: mask)
+        let query = Tensor(shape: [1, 4], data: [1, 1, 1, 1])
+        func weights(position: Float, energy: Float) -> [Float] {
+            attention.position.weight.data = [Float](repeating: position, count: 16)
+            attention.positionEnergy.weight.data = [Float](repeating: energy, count: 4)
+            return attention(query: query, memory: memory, carry: nil).weights.data
+        }
+        let middle = weights(position: 0, energy: 0)
+        #expect(middle[0] == 0 && middle[3] == 0 && middle[4] == 0, "\(middle)")
+        #expect(abs(middle[1] + middle[2] - expf(-0.5)) < 1e-6, "\(middle)")
+        let end = weights(position: 100, energy: 100)
+        #expect(end.enumerated().allSatisfy { $0.offset == 2 || $0.element == 0 }, "\(end)")
+        #expect(abs(end[2] - expf(-2)) < 1e-6, "\(end)")
     }
 }

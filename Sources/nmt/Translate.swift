@@ -19,7 +19,8 @@ struct Translate: ParsableCommand {
             in figure 3 of Bahdanau et al. (2015): source words across the top, output words down \
             the side, darker for more attention. The sentences are stacked one below the other in \
             that one file, so it is meant for a handful of sentences. A model trained with \
-            --attention none has no alignment; the file then says so.
+            --attention none has no alignment; the file then says so. With --attention multi-head, \
+            the matrix of the heads' mean is followed by one for each head.
             """)
 
     @OptionGroup var decoding: DecodingOptions
@@ -67,8 +68,10 @@ struct Translate: ParsableCommand {
                 }
                 done += lines.count
                 if attentionFile != nil {
-                    for translation in translations {
-                        figures.append(AlignmentFigure(translation, caption: "Sentence \(figures.count + 1)"))
+                    for (i, translation) in translations.enumerated() {
+                        let caption = "Sentence \(done - lines.count + i + 1)"
+                        figures.append(AlignmentFigure(translation, caption: caption))
+                        figures += AlignmentFigure.heads(of: translation, caption: caption)
                     }
                 }
             }
@@ -90,7 +93,7 @@ struct Translate: ParsableCommand {
             }
             if let attentionFile {
                 try AtomicFile.write(AlignmentFigure.svg(stacking: figures), to: attentionFile)
-                note("alignments of \(figures.count) sentence\(figures.count == 1 ? "" : "s") written to \(attentionFile)")
+                note("alignments of \(done) sentence\(done == 1 ? "" : "s") written to \(attentionFile)")
             }
         }
     }

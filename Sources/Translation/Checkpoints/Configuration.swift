@@ -31,7 +31,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var attentionHeads = 4
     /// W, the half-width of `local` attention's window [p_t − W, p_t + W], at least 1.
     /// Luong et al. (2015, §3.2) used D = 10 on WMT sentences of about 25 words; our
-    /// sentences are shorter (the bundled corpus and Multi30k average about 12), so 5.
+    /// sentences are shorter (10 words on average in data/, 11 in Multi30k), so 5.
     public var attentionWindow = 5
     /// K, the filters of `location` attention over the previous weights. Chorowski et al.
     /// (2015) used 10 filters for phoneme alignment, which we follow.

@@ -135,13 +135,26 @@ public struct EvaluationReport: Sendable {
             + "search, detokenizing), not counting loading the model.\n\n"
     }
 
+    /// What only this attention kind reads: multi-head's heads, local attention's
+    /// window, location-aware attention's filters; "–" for the others.
+    private static func kindSettings(_ model: ModelConfig) -> String {
+        switch model.attention {
+        case .multiHead: "\(model.attentionHeads) heads"
+        case .local: "window ±\(model.attentionWindow)"
+        case .location: "\(model.locationFilters) filters of width \(model.locationWidth)"
+        default: "–"
+        }
+    }
+
     private var modelSection: String {
         var rows: [(String, (Evaluation) -> String)] = [
-            ("attention", { "\($0.config.model.attention)" }),
+            ("attention", { $0.config.model.attention.rawValue }),
             ("embedding size E", { "\($0.config.model.embeddingSize)" }),
             ("encoder hidden size H (per direction)", { "\($0.config.model.encoderHiddenSize)" }),
             ("decoder hidden size D", { "\($0.config.model.decoderHiddenSize)" }),
-            ("alignment model size A", { $0.config.model.attention == .none ? "–" : "\($0.config.model.attentionSize)" }),
+            ("attention size A", { [.none, .dot, .general].contains($0.config.model.attention)
+                ? "–" : "\($0.config.model.attentionSize)" }),
+            ("attention kind's settings", { Self.kindSettings($0.config.model) }),
             ("dropout", { "\($0.config.model.dropout)" }),
             ("vocabulary (German / English)", { "\($0.sourceVocabularySize) / \($0.targetVocabularySize)" }),
             ("parameters", { Self.grouped($0.parameterCount) }),

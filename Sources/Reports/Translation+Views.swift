@@ -6,13 +6,19 @@ import Translation
 extension AlignmentViewer.Sentence {
     /// The viewer's sentence of a translation: its tokens, `</s>` included where the
     /// alignment has a row or column for it, and its attention (none for a model without
-    /// attention, which the page says).
+    /// attention, which the page says): the alignment, then each head's for a model with
+    /// several.
     public init(_ translation: Translation) {
         let endsWithEOS = translation.alignment.count > translation.tokens.count
         let hasAttention = !translation.alignment.isEmpty
+        let heads = translation.headAlignments
+        let mean = AlignmentViewer.Matrix(name: heads.isEmpty ? "attention" : "all heads (mean)",
+                                          weights: translation.alignment)
         self.init(sourceTokens: translation.sourceTokens + (hasAttention ? ["</s>"] : []),
                   targetTokens: translation.tokens + (endsWithEOS ? ["</s>"] : []),
-                  matrices: hasAttention ? [AlignmentViewer.Matrix(name: "attention", weights: translation.alignment)] : [])
+                  matrices: hasAttention ? [mean] + heads.enumerated().map {
+                      AlignmentViewer.Matrix(name: "head \($0 + 1)", weights: $1)
+                  } : [])
     }
 }
 

@@ -74,7 +74,8 @@ public struct TranslationAPI: Sendable {
     /// One translation as the API answers it. `sourceTokens` and `tokens` end with `</s>`
     /// where the alignment has a column or row for it, so that `alignment` is exactly
     /// tokens × sourceTokens and each of its rows sums to 1 (it is empty for a model
-    /// without attention).
+    /// without attention; local attention's rows sum to less, outside its window). `heads`
+    /// holds each head's matrix of the same shape, for a model with several.
     static func json(_ translation: Translation) -> [String: Any] {
         let endsWithEOS = translation.alignment.count > translation.tokens.count
         return [
@@ -84,6 +85,7 @@ public struct TranslationAPI: Sendable {
             "alignment": translation.alignment,
             "score": translation.logProbability,
             "alternatives": translation.alternatives.map { ["text": $0.text, "score": $0.score] as [String: Any] },
+            "heads": Dictionary(uniqueKeysWithValues: translation.headAlignments.enumerated().map { ("head \($0 + 1)", $1) }),
         ]
     }
 }

@@ -33,12 +33,16 @@ struct Train: ParsableCommand {
     // The numeric options parse `.unconditional`ly: the argument after them is their value
     // even if it starts with '-', so that `--batch-size -3` says that -3 is out of range
     // instead of that the value is missing.
-    @Option(help: "Attention: additive (Bahdanau) or none (the RNNencdec baseline).")
+    @Option(help: "The decoder's alignment model (none: the RNNencdec baseline).")
     var attention: ModelConfig.Attention?
     @Option(parsing: .unconditional, help: "Word embedding size E.") var embeddingSize: Int?
     @Option(parsing: .unconditional, help: "Encoder LSTM size H per direction.") var encoderHiddenSize: Int?
     @Option(parsing: .unconditional, help: "Decoder LSTM size D.") var decoderHiddenSize: Int?
-    @Option(parsing: .unconditional, help: "Alignment MLP size A.") var attentionSize: Int?
+    @Option(parsing: .unconditional, help: "Attention size A (the alignment MLP's, or the projections').") var attentionSize: Int?
+    @Option(parsing: .unconditional, help: "Heads k of multi-head attention, dividing A.") var attentionHeads: Int?
+    @Option(parsing: .unconditional, help: "Half-width W of local attention's window.") var attentionWindow: Int?
+    @Option(parsing: .unconditional, help: "Filters K of location-aware attention.") var locationFilters: Int?
+    @Option(parsing: .unconditional, help: "Odd width w of location-aware attention's filters.") var locationWidth: Int?
     @Option(parsing: .unconditional, help: "Dropout rate in [0, 1).") var dropout: Float?
 
     @Option(parsing: .unconditional, help: "Sentences per batch.") var batchSize: Int?
@@ -117,6 +121,10 @@ struct Train: ParsableCommand {
         setting("--encoder-hidden-size", encoderHiddenSize, \.model.encoderHiddenSize)
         setting("--decoder-hidden-size", decoderHiddenSize, \.model.decoderHiddenSize)
         setting("--attention-size", attentionSize, \.model.attentionSize)
+        setting("--attention-heads", attentionHeads, \.model.attentionHeads)
+        setting("--attention-window", attentionWindow, \.model.attentionWindow)
+        setting("--location-filters", locationFilters, \.model.locationFilters)
+        setting("--location-width", locationWidth, \.model.locationWidth)
         setting("--dropout", dropout, \.model.dropout)
         setting("--batch-size", batchSize, \.training.batchSize)
         setting("--learning-rate", learningRate, \.training.learningRate)
@@ -158,7 +166,7 @@ struct Train: ParsableCommand {
             training on \(trainer.train.pairs.count) pairs (\(trainer.train.corpus.longLinesSkipped) longer than \
             \(trainer.config.training.maxLength) tokens left out), validating on \(trainer.valid.pairs.count)
             vocabularies: \(trainer.train.source.count) German, \(trainer.train.target.count) English\(subwords)
-            model: \(m.attention == .none ? "no attention (RNNencdec baseline)" : "additive attention"), E \(m.embeddingSize), H \(m.encoderHiddenSize), \
+            model: \(m.attention == .none ? "no attention (RNNencdec baseline)" : "\(m.attention.rawValue) attention"), E \(m.embeddingSize), H \(m.encoderHiddenSize), \
             D \(m.decoderHiddenSize), A \(m.attentionSize), \(trainer.model.parameterCount) parameters
             checkpoints: \(trainer.checkpoint.folder) (Ctrl-C saves and stops after this step; twice, at once)
             """)

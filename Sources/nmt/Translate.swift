@@ -21,7 +21,9 @@ struct Translate: ParsableCommand {
             the side, darker for more attention. The sentences are stacked one below the other in \
             that one file, so it is meant for a handful of sentences. FILE.html writes the \
             interactive viewer instead: one self-contained page with every sentence, to open from \
-            disk. A model trained with --attention none has no alignment; the file then says so.
+            disk. A model trained with --attention none has no alignment; the file then says so. \
+            With --attention multi-head, the matrix of the heads' mean is followed by one for \
+            each head (in the page, a picker).
 
             --alignment hard appends " ||| " and the alignment as Pharaoh links i-j (0-based \
             source word i, target word j, whole words after joining subwords; each target word \
@@ -122,7 +124,10 @@ struct Translate: ParsableCommand {
             let viewer = AlignmentViewer(title: "Alignments", sentences: translations.map(AlignmentViewer.Sentence.init))
             try AtomicFile.write(viewer.html(.standalone), to: file)
         } else {
-            let figures = translations.enumerated().map { AlignmentFigure($1, caption: "Sentence \($0 + 1)") }
+            let figures = translations.enumerated().flatMap { i, translation in
+                [AlignmentFigure(translation, caption: "Sentence \(i + 1)")]
+                    + AlignmentFigure.heads(of: translation, caption: "Sentence \(i + 1)")
+            }
             try AtomicFile.write(AlignmentFigure.svg(stacking: figures), to: file)
         }
         note("alignments of \(translations.count) sentence\(translations.count == 1 ? "" : "s") written to \(file)")

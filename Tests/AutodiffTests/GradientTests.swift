@@ -143,6 +143,22 @@ struct GradientTests {
         }
     }
 
+    /// Location-aware attention's windows of the previous weights, on the edge shapes
+    /// (rows of c positions) and for windows wider than the row: every entry that falls
+    /// beyond an end is zero and passes no gradient, the others add up where they overlap.
+    @Test(arguments: [1, 3, 5, 9])
+    func slidingWindows(width: Int) {
+        var generator = SeededGenerator(seed: 44)
+        for (r, c) in edgeShapes {
+            let x = randomTensor([r, c], &generator)
+            let filters = randomTensor([2, width], &generator)
+            let result = checkGradients([x, filters]) {
+                Tensor.matmul(x.slidingWindows(width: width), filters, transposeB: true)
+            }
+            #expect(result.worstError < tolerance, "slidingWindows(\(width)) on \(r)×\(c): \(result)")
+        }
+    }
+
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
     func matmul(transposeA: Bool, transposeB: Bool) {
         var generator = SeededGenerator(seed: 1)

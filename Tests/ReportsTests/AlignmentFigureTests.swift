@@ -42,6 +42,18 @@ private func translation(source: [String], output: [String], alignment: [[Float]
 }
 
 struct AlignmentFigureTests {
+    /// A translation by a model with two heads gets one figure per head, each the head's
+    /// own rows; one without heads gets none.
+    @Test func eachHeadGetsItsOwnFigure() {
+        var twoHeads = translation(source: ["ja"], output: ["yes"], alignment: [[0.5, 0.5], [0.5, 0.5]])
+        twoHeads.heads = [[[1, 0], [0, 1]], [[0.25, 0.75], [0.75, 0.25]]]
+        let figures = AlignmentFigure.heads(of: twoHeads, caption: "Sentence 1")
+        #expect(figures.map(\.caption) == ["Sentence 1, head 1", "Sentence 1, head 2"])
+        #expect(figures[0].weights == [[1, 0], [0.25, 0.75]] && figures[1].weights == [[0, 1], [0.75, 0.25]])
+        #expect(figures[0].targetTokens == ["yes", "</s>"] && figures[0].sourceTokens == ["ja", "</s>"])
+        #expect(AlignmentFigure.heads(of: example, caption: "Sentence 1").isEmpty)
+    }
+
     let example = translation(
         source: ["das", "Haus", "ist", "klein"], output: ["the", "house", "is", "small"],
         alignment: [[0.9, 0.05, 0.03, 0.01, 0.01], [0.05, 0.87, 0.04, 0.02, 0.02], [0, 0, 1, 0, 0],

@@ -43,6 +43,18 @@ private func evaluation(_ name: String, attention: ModelConfig.Attention = .addi
 }
 
 struct EvaluationReportTests {
+    /// The model table names each attention kind as `--attention` does, gives A only to
+    /// the kinds that have it, and each kind's own settings.
+    @Test func modelTableDescribesEachAttentionKind() {
+        let report = EvaluationReport(evaluation("sdp", attention: .scaledDot),
+                                      comparedWith: [evaluation("mh", attention: .multiHead),
+                                                     evaluation("dot", attention: .dot)],
+                                      testPrefix: "data/test")
+        #expect(report.markdown.contains("| attention | scaled-dot | multi-head | dot |"))
+        #expect(report.markdown.contains("| attention size A | 128 | 128 | – |"))
+        #expect(report.markdown.contains("| attention kind's settings | – | 4 heads | – |"))
+    }
+
     @Test func bucketsSourceLengthsInWords() {
         #expect(LengthBucket.standard.map(\.label) == ["1–5", "6–10", "11–15", "16–20", "21+"])
         #expect(LengthBucket.words("  Ich bin  müde. ") == 3)

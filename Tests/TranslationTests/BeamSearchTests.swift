@@ -55,6 +55,8 @@ private func randomModel(seed: UInt64, attention: ModelConfig.Attention) -> RNNM
     var config = ModelConfig()
     (config.embeddingSize, config.encoderHiddenSize, config.decoderHiddenSize, config.attentionSize) = (6, 4, 5, 3)
     config.attention = attention
+    if attention == .dot { config.decoderHiddenSize = 8 }
+    (config.attentionHeads, config.attentionWindow, config.locationFilters, config.locationWidth) = (3, 2, 2, 3)
     var generator = SeededGenerator(seed: seed)
     let model = RNNModel(config: config, sourceVocabularySize: 15, targetVocabularySize: 12, generator: &generator)
     model.trackGradients(false)
@@ -129,8 +131,8 @@ struct BeamSearchTests {
     }
 
     /// With a beam of one, beam search is greedy search: the same words, the same
-    /// log-probability to the last bit and the same alignments, sentence by sentence in a
-    /// batch of different lengths, with and without attention.
+    /// log-probability to the last bit and the same alignments (each head's too),
+    /// sentence by sentence in a batch of different lengths, for every attention kind.
     @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
     func beamOfOneIsGreedy(seed: UInt64) {
         for attention in ModelConfig.Attention.allCases {
@@ -145,6 +147,8 @@ struct BeamSearchTests {
                 #expect(h.tokens == g.tokens, "\(attention), seed \(seed)")
                 #expect(h.logProbability == g.logProbability, "\(attention), seed \(seed)")
                 #expect(h.alignment == g.alignment, "\(attention), seed \(seed)")
+                #expect(h.heads == g.heads, "\(attention), seed \(seed)")
+                #expect(h.heads.isEmpty == (attention != .multiHead), "\(attention), seed \(seed)")
             }
         }
     }

@@ -14,12 +14,14 @@ struct CheckpointTests {
         c.model = tinyConfig(size: 5)
         c.model.attentionSize = 6
         c.model.decoderHiddenSize = 7
+        c.model.attentionHeads = 2
         return c
     }()
     let source = Vocabulary(tokens: ["ich", "bin", "hier", "."])
     let target = Vocabulary(tokens: ["i", "am", "here", ".", "now"])
 
-    func savedModel(in folder: TemporaryFolder) throws -> (Checkpoint, RNNModel) {
+    func savedModel(in folder: TemporaryFolder, config: Configuration? = nil) throws -> (Checkpoint, RNNModel) {
+        let config = config ?? self.config
         var generator = SeededGenerator(seed: 9)
         let model = RNNModel(config: config.model, sourceVocabularySize: source.count,
                             targetVocabularySize: target.count, generator: &generator)
@@ -54,10 +56,14 @@ struct CheckpointTests {
         #expect(metadata["format_version"] == "1")
     }
 
-    /// Saved and loaded, a model scores sentences bitwise as before.
-    @Test func reloadedModelScoresBitwiseTheSame() throws {
+    /// Saved and loaded, a model of every attention kind scores sentences bitwise as before.
+    @Test(arguments: ModelConfig.Attention.allCases)
+    func reloadedModelScoresBitwiseTheSame(attention: ModelConfig.Attention) throws {
         let folder = try TemporaryFolder()
-        let (checkpoint, model) = try savedModel(in: folder)
+        var config = config
+        config.model.attention = attention
+        if attention == .dot { config.model.decoderHiddenSize = 10 }
+        let (checkpoint, model) = try savedModel(in: folder, config: config)
         let sources = ["ich bin hier .", "hier bin ich", "unbekannt ."]
         let targets = ["i am here .", "here am i now", "now ."]
         let before = Translator(model: model, source: source, target: target, lowercase: false)

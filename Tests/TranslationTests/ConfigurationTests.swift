@@ -40,6 +40,30 @@ struct ConfigurationTests {
         #expect(problem("[1, 2]") == "c.json: not a JSON object")
     }
 
+    /// The attention kinds' settings: nonsense is refused whatever the kind, and what a
+    /// kind needs of the other sizes only for that kind.
+    @Test func attentionKindSettingsAreChecked() {
+        #expect(problem(#"{"model": {"attention": "dot", "decoderHiddenSize": 100}}"#)
+                == "c.json: dot attention needs model.decoderHiddenSize (100) equal to twice "
+                    + "model.encoderHiddenSize (2 × 128 = 256)")
+        #expect(problem(#"{"model": {"attention": "dot"}}"#) == nil, "D = 2H = 256 by default")
+        #expect(problem(#"{"model": {"attention": "multi-head", "attentionHeads": 3}}"#)
+                == "c.json: model.attentionHeads 3 must divide model.attentionSize 128 for multi-head attention")
+        #expect(problem(#"{"model": {"attentionHeads": 3}}"#) == nil, "additive attention reads no heads")
+        #expect(problem(#"{"model": {"attentionHeads": 0}}"#)
+                == "c.json: model.attentionHeads must be between 1 and 65536, got 0")
+        #expect(problem(#"{"model": {"attentionWindow": 0}}"#)
+                == "c.json: model.attentionWindow must be between 1 and 65536, got 0")
+        #expect(problem(#"{"model": {"locationFilters": 0}}"#)
+                == "c.json: model.locationFilters must be between 1 and 65536, got 0")
+        #expect(problem(#"{"model": {"locationWidth": 4}}"#)
+                == "c.json: model.locationWidth must be odd, between 1 and 65536, got 4")
+        #expect(problem(#"{"model": {"attention": "scaled-dot"}}"#) == nil)
+        let defaults = ModelConfig()
+        #expect((defaults.attentionHeads, defaults.attentionWindow, defaults.locationFilters, defaults.locationWidth)
+                == (4, 5, 10, 5))
+    }
+
     /// A size so large that a weight matrix's element count would overflow used to be
     /// accepted, and building the model then crashed.
     @Test func sizesTooLargeToAllocateAreRefused() {

@@ -7,14 +7,21 @@ import Testing
 @testable import NeuralNet
 @testable import Text
 
-/// A model small enough for finite differences and quick training.
+/// A model small enough for finite differences and quick training, of any attention
+/// kind: D = 2H for dot attention (D = H + 1 otherwise, so that a mix-up of the two shows),
+/// A = `size` in as many heads as divide it of 2 and 1, a window of half-width 1 (so that
+/// it is cut at the sentence's ends), 2 location filters of width 3.
 func tinyConfig(attention: ModelConfig.Attention = .additive, size: Int = 3) -> ModelConfig {
     var config = ModelConfig()
     config.embeddingSize = size
     config.encoderHiddenSize = size
-    config.decoderHiddenSize = size + 1
+    config.decoderHiddenSize = attention == .dot ? 2 * size : size + 1
     config.attentionSize = size
     config.attention = attention
+    config.attentionHeads = size % 2 == 0 ? 2 : 1
+    config.attentionWindow = 1
+    config.locationFilters = 2
+    config.locationWidth = 3
     config.dropout = 0
     return config
 }

@@ -17,6 +17,30 @@ struct TrainerResumeTests {
         return record
     }
 
+    /// Every attention kind resumes exactly (location-aware attention carries its weights
+    /// from step to step, multi-head keeps head-split keys and values): stopped mid-epoch
+    /// and resumed, the losses, the final weights and averaged.safetensors are those of
+    /// an uninterrupted run, bit for bit.
+    @Test(arguments: ModelConfig.Attention.allCases)
+    func everyKindResumesExactly(attention: ModelConfig.Attention) throws {
+        func fixture() throws -> TrainingFixture {
+            var fixture = try TrainingFixture()
+            fixture.config.model = tinyConfig(attention: attention, size: 4)
+            fixture.config.model.dropout = 0.2
+            fixture.config.training.maxEpochs = 2
+            return fixture
+        }
+        let whole = try fixture(), parted = try fixture()
+        var expected = TrainingRecord(), record = TrainingRecord()
+        try expected.run(try whole.newTrainer())
+        try record.run(try parted.newTrainer(), stopAfter: 7)
+        try record.run(try parted.resumedTrainer())
+        #expect(record.losses == expected.losses, "\(attention)")
+        #expect(record.weights == expected.weights, "\(attention)")
+        #expect(try SafeTensors.read(parted.checkpoint.averagedWeightsPath).arrays
+                == SafeTensors.read(whole.checkpoint.averagedWeightsPath).arrays, "\(attention)")
+    }
+
     /// Stopped after `k` steps (mid-epoch, at the end of an epoch, right after a
     /// validation, one step before the end) and resumed: every step's loss, every log line
     /// but the timings, and the final weights equal the uninterrupted run's, bit for bit.

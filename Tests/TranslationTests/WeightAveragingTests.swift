@@ -36,6 +36,26 @@ struct WeightAveragingTests {
         #expect(translator.translate(["der hund"]).count == 1)
     }
 
+    /// A bad early validation is left out of the mean as soon as a later one beats it by
+    /// more than the margin, and never comes back; validations near the best stay.
+    @Test func aBadEarlyValidationIsLeftOut() {
+        func log(_ bleu: [Double]) -> [LogEntry] {
+            bleu.enumerated().map { i, b in
+                LogEntry(step: 10 * (i + 1), epoch: i + 1, trainLoss: 0, validLoss: 0, validBLEU: b,
+                         tokensPerSecond: 0, wallSeconds: 0, learningRate: 0)
+            }
+        }
+        func averaged(_ bleu: [Double]) -> [Int] {
+            WeightAveraging.validationsToAverage(log(bleu), last: 5).map(\.step)
+        }
+        #expect(averaged([20]) == [10])
+        #expect(averaged([20, 30.5]) == [20], "epoch 1, 10.5 below, is left out")
+        #expect(averaged([20, 30.5, 31, 30.6, 31.4]) == [20, 30, 40, 50])
+        #expect(averaged([20, 30.5, 31, 30.6, 31.4, 29]) == [20, 30, 40, 50], "a late bad one is left out too")
+        #expect(averaged([30, 29.5, 29.2]) == [10, 20, 30], "within one point of the best")
+        #expect(averaged([35, 1, 2, 3, 4, 5]).isEmpty, "the best is older than the last five")
+    }
+
     @Test func averagingCanBeTurnedOff() throws {
         var fixture = try TrainingFixture()
         fixture.config.training.averageLast = 0

@@ -24,6 +24,18 @@ struct BadInputTests {
                  firstLine: "error: model.embeddingSize must be between 1 and 65536, got -1"),
         BadInput(arguments: ["train", "--dropout", "1.5"], firstLine: "error: model.dropout must be in [0, 1), got 1.5"),
         BadInput(arguments: ["train", "--threads", "0"], firstLine: "error: training.threads must be at least 1, got 0"),
+        // The attention kinds' settings, refused before the (missing) corpus is read.
+        BadInput(arguments: ["train", "--attention", "dot", "--decoder-hidden-size", "100", "--train", "missing"],
+                 firstLine: "error: dot attention needs model.decoderHiddenSize (100) equal to twice "
+                    + "model.encoderHiddenSize (2 × 128 = 256)"),
+        BadInput(arguments: ["train", "--attention", "multi-head", "--attention-heads", "3", "--train", "missing"],
+                 firstLine: "error: model.attentionHeads 3 must divide model.attentionSize 128 for multi-head attention"),
+        BadInput(arguments: ["train", "--location-width", "4", "--train", "missing"],
+                 firstLine: "error: model.locationWidth must be odd, between 1 and 65536, got 4"),
+        BadInput(arguments: ["train", "--attention-window", "0", "--train", "missing"],
+                 firstLine: "error: model.attentionWindow must be between 1 and 65536, got 0"),
+        BadInput(arguments: ["train", "--location-filters", "0", "--train", "missing"],
+                 firstLine: "error: model.locationFilters must be between 1 and 65536, got 0"),
         BadInput(arguments: ["train", "--resume", "--epochs", "3", "--out", "model"],
                  firstLine: "error: --epochs cannot be used with --resume: the settings are those in "
                     + "model/config.json (only --threads may change)"),

@@ -34,30 +34,42 @@ public struct AttentionMemory: RowSelectable {
     /// n, the longest source in the batch.
     public let length: Int
     /// What the weights average, [B, n, V]: the encoder states h_j (V = 2H), or for
-    /// multi-head attention their projection W_v h_j.
+    /// multi-head attention their projection W_v h_j split into heads, [B, k, n, A/k].
     public let values: Tensor
-    /// What the kind scores the query against, [B·n, K], derived from h_j once; nil when
-    /// the kind scores h_j itself (dot attention reads the values).
+    /// What the kind scores the query against, derived from h_j once: [B·n, K], or
+    /// [B, k, n, A/k] split into heads; nil when the kind scores h_j itself (dot
+    /// attention reads the values).
     public let keys: Tensor?
     /// [B·n], false at padding positions, which never receive weight.
     public let mask: [Bool]
 
     public init(values: Tensor, keys: Tensor?, mask: [Bool]) {
-        precondition(values.shape.count == 3, "AttentionMemory: values must be [B, n, V], got \(values.shape)")
+        precondition(values.shape.count == 3 || values.shape.count == 4,
+                     "AttentionMemory: values must be [B, n, V] or [B, k, n, dh], got \(values.shape)")
         self.batchSize = values.shape[0]
-        self.length = values.shape[1]
+        self.length = values.shape[values.shape.count - 2]
+        precondition(mask.count == batchSize * length, "AttentionMemory: \(mask.count) mask entries for \(values.shape)")
         self.values = values
         self.keys = keys
         self.mask = mask
     }
 
+    /// Each tensor holds one contiguous block per sentence, whatever its shape, so a
+    /// sentence's rows are picked as one block: [B·n, K] and [B, k, n, dh] alike.
     public func selecting(_ rows: [Int]) -> AttentionMemory {
-        let n = length
+        let (n, b) = (length, batchSize)
         return AttentionMemory(
             values: values.selectingBatchRows(rows),
-            keys: keys.map { $0.reshaped([batchSize, n, $0.columns]).selectingBatchRows(rows)
-                                .reshaped([rows.count * n, $0.columns]) },
+            keys: keys.map { keys in
+                keys.reshaped([b, keys.count / b]).selectingBatchRows(rows)
+                    .reshaped([keys.shape[0] / b * rows.count] + keys.shape.dropFirst())
+            },
             mask: rows.flatMap { mask[($0 * n)..<(($0 + 1) * n)] })
+    }
+
+    /// The number of real source positions of each sentence (S_x), from the mask: [B].
+    public var sourceLengths: [Int] {
+        (0..<batchSize).map { b in mask[(b * length)..<((b + 1) * length)].filter { $0 }.count }
     }
 }
 
@@ -66,7 +78,8 @@ public struct Attended {
     /// c_t, [B, 2H].
     public let context: Tensor
     /// α_t, [B, n]; each row sums to 1 over the real positions, 0 on padding. For a
-    /// multi-head kind, the mean of its heads.
+    /// multi-head kind, the mean of its heads; for local attention, 0 outside the window
+    /// and, weighted by the Gaussian there, summing to less than 1.
     public let weights: Tensor
     /// Each head's weights [B, k, n], for kinds with several heads; nil otherwise.
     public let heads: Tensor?
@@ -78,5 +91,23 @@ public struct Attended {
         self.weights = weights
         self.heads = heads
         self.carry = carry
+    }
+}
+
+/// The two products the dot-product kinds share.
+extension AttentionMemory {
+    /// e_tj = q_t · k_j for each sentence's query q [B, K] and its keys k_j, given as
+    /// [B·n, K] (or [B, n, K]): one batched product, [B, 1, K] × [B, n, K]ᵀ. Returns [B, n].
+    public func dotEnergies(query q: Tensor, keys k: Tensor) -> Tensor {
+        let size = q.columns
+        let energies = Tensor.batchedMatmul(q.reshaped([batchSize, 1, size]),
+                                            k.reshaped([batchSize, length, size]), transposeB: true)  // [B, 1, n]
+        return energies.reshaped([batchSize, length])
+    }
+
+    /// c_t = Σ_j α_tj v_j for weights α_t [B, n] over values [B, n, V]. Returns [B, V].
+    public func context(weights: Tensor) -> Tensor {
+        let context = Tensor.batchedMatmul(weights.reshaped([batchSize, 1, length]), values)  // [B, 1, V]
+        return context.reshaped([batchSize, values.columns])
     }
 }

@@ -144,6 +144,7 @@ extension Configuration {
         size(model.encoderHiddenSize, "model.encoderHiddenSize")
         size(model.decoderHiddenSize, "model.decoderHiddenSize")
         size(model.attentionSize, "model.attentionSize")
+        found += attentionKindProblems
         if !(model.dropout >= 0 && model.dropout < 1) {
             found.append("model.dropout must be in [0, 1), got \(model.dropout)")
         }
@@ -168,6 +169,34 @@ extension Configuration {
         positive(vocabulary.minFrequency, "vocabulary.minFrequency")
         if vocabulary.maxSize < 5 { found.append("vocabulary.maxSize must be at least 5, got \(vocabulary.maxSize)") }
         if vocabulary.merges < 0 { found.append("vocabulary.merges must be 0 (whole words) or more, got \(vocabulary.merges)") }
+        return found
+    }
+
+    // The attention kinds' settings. Each must make sense whatever the kind (config.json
+    // keeps them all); what ties a setting to the other sizes is checked for the kind that
+    // reads it.
+    private var attentionKindProblems: [String] {
+        var found: [String] = []
+        let m = model
+        if !(1...Self.largestSize).contains(m.attentionHeads) {
+            found.append("model.attentionHeads must be between 1 and \(Self.largestSize), got \(m.attentionHeads)")
+        } else if m.attention == .multiHead && m.attentionSize % m.attentionHeads != 0 {
+            found.append("model.attentionHeads \(m.attentionHeads) must divide model.attentionSize \(m.attentionSize) "
+                         + "for multi-head attention")
+        }
+        if !(1...Self.largestSize).contains(m.attentionWindow) {
+            found.append("model.attentionWindow must be between 1 and \(Self.largestSize), got \(m.attentionWindow)")
+        }
+        if !(1...Self.largestSize).contains(m.locationFilters) {
+            found.append("model.locationFilters must be between 1 and \(Self.largestSize), got \(m.locationFilters)")
+        }
+        if !(1...Self.largestSize).contains(m.locationWidth) || m.locationWidth % 2 == 0 {
+            found.append("model.locationWidth must be odd, between 1 and \(Self.largestSize), got \(m.locationWidth)")
+        }
+        if m.attention == .dot && m.decoderHiddenSize != 2 * m.encoderHiddenSize {
+            found.append("dot attention needs model.decoderHiddenSize (\(m.decoderHiddenSize)) equal to twice "
+                         + "model.encoderHiddenSize (2 × \(m.encoderHiddenSize) = \(2 * m.encoderHiddenSize))")
+        }
         return found
     }
 }

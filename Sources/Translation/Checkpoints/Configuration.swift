@@ -5,9 +5,14 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// The encoder–decoder family: `rnn`, a bidirectional LSTM encoder with an LSTM decoder.
     public enum Architecture: String, Codable, Sendable, CaseIterable { case rnn }
 
-    /// The RNN decoder's alignment model: additive attention, or none (the RNNencdec
-    /// baseline with a fixed context).
-    public enum Attention: String, Codable, Sendable, CaseIterable { case additive, none }
+    /// The RNN decoder's alignment model (docs/DESIGN.md, "The attention kinds"), or none
+    /// (the RNNencdec baseline with a fixed context).
+    public enum Attention: String, Codable, Sendable, CaseIterable {
+        case additive, dot, general
+        case scaledDot = "scaled-dot"
+        case multiHead = "multi-head"
+        case location, local, none
+    }
 
     /// Checkpoints from before this setting existed are RNNs (see
     /// ``Configuration/settingsAddedLater``).
@@ -19,6 +24,25 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var decoderHiddenSize = 256
     public var attentionSize = 128
     public var attention = Attention.additive
+
+    // The attention kinds' settings: each is read only by the kind it names.
+
+    /// k, the heads of `multi-head` attention; they must divide `attentionSize`. Four heads
+    /// of 32 features at the default A = 128 keep each head as wide as a small Transformer's.
+    public var attentionHeads = 4
+    /// W, the half-width of `local` attention's window [p_t − W, p_t + W], at least 1.
+    /// Luong et al. (2015, §3.2) chose D = 10 for WMT sentences of up to 50 words; ours
+    /// are short (10 words on average in data/, 11 in Multi30k), so 5: a window of 11
+    /// still covers most of a sentence while staying local.
+    public var attentionWindow = 5
+    /// K, the filters of `location` attention over the previous weights. Chorowski et al.
+    /// (2015) used 10 filters for phoneme alignment, which we follow.
+    public var locationFilters = 10
+    /// w, the width of each location filter, odd so that it centres on position j:
+    /// 5 sees two words either side of the previous focus, enough for a step that
+    /// moves one word ahead (Chorowski et al. used 201 frames of speech, far longer units).
+    public var locationWidth = 5
+
     public var dropout: Float = 0.3
 
     public init() {}
@@ -45,7 +69,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Sentences longer than this many tokens are left out of training.
     public var maxLength = 50
     /// The weights of the last this many validations are kept as step-N.safetensors and
-    /// averaged into averaged.safetensors (Junczys-Dowmunt et al. 2016); below 2, neither.
+    /// averaged into averaged.safetensors (Junczys-Dowmunt et al. 2016), leaving out those
+    /// more than `WeightAveraging.bleuMargin` below the best BLEU so far; below 2, neither.
     public var averageLast = 5
     public var threads = 2
 
@@ -85,6 +110,11 @@ public struct Configuration: Codable, Equatable, Sendable {
         ("training.averageLast", { $0.training.averageLast = 0 }),
         ("vocabulary.merges", { $0.vocabulary.merges = 0 }),
         ("model.architecture", { $0.model.architecture = .rnn }),
+        // Read only by the attention kinds that came with them, which no earlier checkpoint has.
+        ("model.attentionHeads", { $0.model.attentionHeads = ModelConfig().attentionHeads }),
+        ("model.attentionWindow", { $0.model.attentionWindow = ModelConfig().attentionWindow }),
+        ("model.locationFilters", { $0.model.locationFilters = ModelConfig().locationFilters }),
+        ("model.locationWidth", { $0.model.locationWidth = ModelConfig().locationWidth }),
     ]
 
     public var formatVersion = Configuration.currentFormatVersion

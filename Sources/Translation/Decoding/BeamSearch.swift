@@ -32,7 +32,8 @@ extension TranslationModel {
             let step = decode(previous: beams.previous, state: state, memory: memory)
             let logProbabilities = logSoftmaxRows(step.logits)
             guard let next = beams.extend(step: t, logProbabilities: logProbabilities,
-                                          vocabularySize: step.logits.columns, alignment: step.alignment) else { break }
+                                          vocabularySize: step.logits.columns, alignment: step.alignment,
+                                          heads: step.layers.last) else { break }
             if let kept = next.keptRows { memory = memory.selecting(kept) }
             state = step.state.selecting(next.parents)
         }
@@ -71,12 +72,13 @@ struct Beams {
     /// The last step any sentence may take.
     var lastStep: Int { caps.max() ?? 0 }
 
-    /// Extends every live sentence's beam by one word. Returns nil when every sentence is
+    /// Extends every live sentence's beam by one word, recording the step's alignment (and
+    /// each head's, when the model has `heads` [B, k, n]). Returns nil when every sentence is
     /// done; otherwise, for each row of the next step, the row of this step it continues
     /// (`parents`), and the rows of this step's memory that stay when some sentences
     /// leave (`keptRows`, nil when all stay).
     mutating func extend(step t: Int, logProbabilities: [Float], vocabularySize v: Int,
-                         alignment: Tensor?) -> (parents: [Int], keptRows: [Int]?)? {
+                         alignment: Tensor?, heads: Tensor?) -> (parents: [Int], keptRows: [Int]?)? {
         var parents = Array(beams.indices)
         var nextBeams = beams
         var nextAlive = [Bool](repeating: false, count: beams.count)
@@ -91,6 +93,9 @@ struct Beams {
                 h.logProbability = candidate.score
                 if let alignment {
                     h.alignment.append(sourceWeights(alignment, row: candidate.row, length: sourceLengths[s]))
+                }
+                if let heads {
+                    h.heads.append(headWeights(heads, row: candidate.row, length: sourceLengths[s]))
                 }
                 if candidate.word == Vocabulary.eos {
                     finished[s].append(h)

@@ -30,6 +30,9 @@ extension TranslationModel {
                 if let weights = step.alignment {
                     hypotheses[i].alignment.append(sourceWeights(weights, row: row, length: batch.sourceLengths[i]))
                 }
+                if let heads = step.layers.last {
+                    hypotheses[i].heads.append(headWeights(heads, row: row, length: batch.sourceLengths[i]))
+                }
                 if best != Vocabulary.eos {
                     hypotheses[i].tokens.append(best)
                     continuing.append(row)
@@ -52,4 +55,11 @@ extension TranslationModel {
 func sourceWeights(_ weights: Tensor, row: Int, length: Int) -> [Float] {
     let n = weights.columns
     return Array(weights.data[(row * n)..<(row * n + length)])
+}
+
+/// Row `row` of a layer's heads [B, k, n]: each head's weights, cut to the sentence's
+/// `length` real source positions, [head][source].
+func headWeights(_ heads: Tensor, row: Int, length: Int) -> [[Float]] {
+    let (k, n) = (heads.shape[1], heads.shape[2])
+    return (0..<k).map { i in Array(heads.data[((row * k + i) * n)..<((row * k + i) * n + length)]) }
 }

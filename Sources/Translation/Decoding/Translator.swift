@@ -16,7 +16,16 @@ public struct Translation: Sendable {
     public var tokens: [String]
     /// Rows: output steps (tokens, then `</s>` if produced); columns: source tokens and `</s>`.
     public var alignment: [[Float]]
+    /// Each head's alignment, per output step [head][source], for a model with several
+    /// heads; empty otherwise (see ``Hypothesis/heads``).
+    public var heads: [[[Float]]] = []
     public var logProbability: Float
+
+    /// Each head's matrix, [head][output step][source]: `heads` turned inside out.
+    public var headAlignments: [[[Float]]] {
+        guard let count = heads.first?.count else { return [] }
+        return (0..<count).map { h in heads.map { $0[h] } }
+    }
     /// Tokens cut from the end of the source because it was longer than the translator
     /// was allowed to read; `sourceTokens` holds the ones translated.
     public var droppedSourceTokens = 0
@@ -116,6 +125,7 @@ public struct Translator {
                 results[i].tokens = target.decode(hypothesis.tokens)
                 results[i].text = text(of: hypothesis)
                 results[i].alignment = hypothesis.alignment
+                results[i].heads = hypothesis.heads
                 results[i].logProbability = hypothesis.logProbability
                 results[i].alternatives = hypothesis.alternatives.map {
                     Translation.Alternative(text: text(of: $0), score: $0.logProbability / powf(Float($0.tokens.count + 1), alpha))

@@ -71,7 +71,7 @@ public struct Evaluation: Sendable {
     /// tell two models apart.
     public var label: String {
         let attention = config.model.attention
-        return "\(name) (" + (attention == .none ? "no attention" : "\(attention) attention") + ")"
+        return "\(name) (" + (attention == .none ? "no attention" : "\(attention.rawValue) attention") + ")"
     }
 
     /// Scores `translations` of `sources` against `references`. BLEU and chrF lowercase

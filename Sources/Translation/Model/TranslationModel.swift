@@ -43,7 +43,8 @@ public struct DecoderStep<State> {
     public let logits: Tensor
     public let state: State
     /// What each row's step attended to over the source positions, [B, n], rows summing to
-    /// 1 (for several heads, their mean); nil for a model without attention.
+    /// 1 (for several heads, their mean; for local attention, at most 1, and 0 outside its
+    /// window); nil for a model without attention.
     public let alignment: Tensor?
     /// Every attention layer's heads over the source, each [B, heads, n], for models that
     /// have more than one head or layer; empty otherwise.

@@ -204,17 +204,25 @@ public final class Trainer {
         report(.validated(entry, improved: improved))
     }
 
-    /// Saves this validation's weights as a step file, removes the step files of older
-    /// validations beyond `averageLast`, and writes the mean of those left. A step file
-    /// from a save that a kill cut short is overwritten when its step comes round again.
+    /// Keeps the weights of the validations worth averaging (of the last `averageLast`,
+    /// those within `WeightAveraging.bleuMargin` of the best BLEU so far; see
+    /// `WeightAveraging.validationsToAverage`) as step files: this validation's are saved
+    /// if it is among them, the step files of the others removed, and the mean of those
+    /// left written. When none is left, averaged.safetensors stays the mean of the last
+    /// set that was. A step file from a save that a kill cut short is overwritten when its
+    /// step comes round again.
     private func keepForAveraging() throws {
         let count = config.training.averageLast
         guard count >= 2 else { return }
-        try checkpoint.writeWeights(model, to: checkpoint.stepWeightsPath(state.step))
-        let kept = log.suffix(count).map { checkpoint.stepWeightsPath($0.step) }
+        let averaged = WeightAveraging.validationsToAverage(log, last: count)
+        if averaged.last?.step == state.step {
+            try checkpoint.writeWeights(model, to: checkpoint.stepWeightsPath(state.step))
+        }
+        let kept = averaged.map { checkpoint.stepWeightsPath($0.step) }
         for file in checkpoint.stepWeightsFiles() where !kept.contains(file) {
             try FileManager.default.removeItem(atPath: file)
         }
+        guard !kept.isEmpty else { return }
         try SafeTensors.write(WeightAveraging.mean(of: kept), metadata: Checkpoint.weightsMetadata,
                               to: checkpoint.averagedWeightsPath)
     }

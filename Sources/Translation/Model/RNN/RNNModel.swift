@@ -40,11 +40,26 @@ public struct RNNModel: TranslationModel {
     /// The alignment model that `config.attention` names, reading queries of size D and
     /// encoder states of size 2H.
     static func alignmentModel(_ config: ModelConfig, generator: inout SeededGenerator) -> (any AlignmentModel)? {
-        let (query, key) = (config.decoderHiddenSize, 2 * config.encoderHiddenSize)
+        let (query, key, size) = (config.decoderHiddenSize, 2 * config.encoderHiddenSize, config.attentionSize)
         switch config.attention {
         case .additive:
-            return AdditiveAttention(querySize: query, keySize: key, attentionSize: config.attentionSize,
-                                     generator: &generator)
+            return AdditiveAttention(querySize: query, keySize: key, attentionSize: size, generator: &generator)
+        case .dot:
+            return DotAttention(querySize: query, keySize: key)
+        case .general:
+            return GeneralAttention(querySize: query, keySize: key, generator: &generator)
+        case .scaledDot:
+            return ScaledDotAttention(querySize: query, keySize: key, attentionSize: size, generator: &generator)
+        case .multiHead:
+            return MultiHeadAlignment(querySize: query, keySize: key, attentionSize: size,
+                                      heads: config.attentionHeads, generator: &generator)
+        case .location:
+            return LocationAwareAttention(querySize: query, keySize: key, attentionSize: size,
+                                          filters: config.locationFilters, width: config.locationWidth,
+                                          generator: &generator)
+        case .local:
+            return LocalAttention(querySize: query, keySize: key, attentionSize: size,
+                                  window: config.attentionWindow, generator: &generator)
         case .none:
             return nil
         }

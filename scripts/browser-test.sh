@@ -3,8 +3,10 @@
 # (Tests/FiguresTests/ViewerSample.swift) from disk; a script drives it as a person would
 # (scripts/browser-test/interactions.js) and the test checks what it drew, that the page
 # asked for nothing over the network, and takes screenshots. Then the live page is checked
-# against a server: a stand-in (scripts/browser-test/mock-server.py) until `nmt serve`
-# exists, or a running `nmt serve` given with --live.
+# against a stand-in server (scripts/browser-test/mock-server.py), which checks what the
+# page sends, and against a real `nmt serve` of a tiny model trained here; last, that
+# model's report.html from `nmt evaluate`, opened from disk. --live checks only a running
+# `nmt serve` given by its address.
 #
 #   scripts/browser-test.sh [--out DIR] [--live URL]
 #
@@ -126,11 +128,11 @@ live() {
     local url=$1 mock=$2 dom="$out/live.out"
     browser live "$url/?text=Ich%20muss%20zum%20Arzt." --dump-dom
     expect "live: the script ran to the end" grep -q 'data-viewer="ready"' "$dom"
-    expect "live: the translation joined the list" grep -q '<span class="target">I have to go to the doctor.</span>' "$dom"
-    expect "live: the grid shows the source" grep -q '>Arzt.</text>' "$dom"
     expect "live: no error" grep -qE '<p id="live-status" role="status"( class="")?></p>' "$dom"
     local cells; cells=$(grep -o 'class="cell"' "$dom" | wc -l)
     if [ "$mock" = yes ]; then
+        expect "live: the translation joined the list" grep -q '<span class="target">I have to go to the doctor.</span>' "$dom"
+        expect "live: the grid shows the source" grep -q '>Arzt.</text>' "$dom"
         if [ "$cells" -eq 45 ]; then pass "live: 45 cells (9 × 5)"; else fail "live: $cells cells, not 45"; fi
         expect "live: the page posted the text and the beam" grep -qx '{"text":"Ich muss zum Arzt.","beam":5}' "$out/requests.log"
         expect "live: the heads can be picked" grep -q '<option>layer 1, head 2</option>' "$dom"
@@ -138,7 +140,15 @@ live() {
         browser live-refused "$url/?text=Fehler%20bitte" --dump-dom
         expect "live: a refused text shows the server's error" \
             grep -q '<p id="live-status" role="status" class="error">mock: this text is refused</p>' "$out/live-refused.out"
-    elif [ "$cells" -gt 0 ]; then pass "live: $cells cells"; else fail "live: no cell drawn"; fi
+    else
+        # A real server: the page must show what POST /translate answers for the same text.
+        local expected
+        expected=$(curl -s -X POST "$url/translate" -d '{"text": "Ich muss zum Arzt.", "beam": 5}' \
+            | python3 -c 'import html, json, sys; print(html.escape(json.load(sys.stdin)["translations"][0]["text"], quote=False))')
+        expect "live: the page shows the server's translation ($expected)" grep -qF "<span class=\"target\">$expected</span>" "$dom"
+        expect "live: the grid shows the source words" grep -q '>Arzt</text>' "$dom"
+        if [ "$cells" -gt 0 ]; then pass "live: $cells cells"; else fail "live: no cell drawn"; fi
+    fi
     no_page_requests live "$url/"
     no_console_trouble live
     browser live-shot "$url/?text=Ich%20muss%20zum%20Arzt." --screenshot="$out/viewer-live.png"
@@ -150,6 +160,44 @@ VIEWER_SAMPLE_DIR="$out" swift test --disable-xctest \
     || { cat "$out/swift-test.log"; exit 1; }
 [ -s "$out/viewer.html" ] && [ -s "$out/viewer-live.html" ] || { echo "the sample pages were not written" >&2; exit 1; }
 
+# A tiny model of our own, trained for a minute, for the real server and a real report.
+real_model() {
+    echo "training a tiny model for the real server and report"
+    .build/debug/nmt train --epochs 1 --embedding-size 8 --encoder-hidden-size 8 --decoder-hidden-size 8 \
+        --attention-size 8 --test '' --threads 1 --out "$out/model" --overwrite >"$out/train.log" 2>&1 \
+        || { cat "$out/train.log"; exit 1; }
+}
+
+# nmt serve on a free port, checked by the live checks, then stopped with SIGTERM.
+real_server() {
+    .build/debug/nmt serve --checkpoint "$out/model" --port 0 >"$out/serve.log" 2>&1 &
+    local pid=$! port=""
+    for _ in $(seq 100); do
+        port=$(grep -o '127.0.0.1:[0-9]*' "$out/serve.log" | head -1 | cut -d: -f2 || true)
+        [ -n "$port" ] && break
+        sleep 0.1
+    done
+    if [ -z "$port" ]; then fail "serve: did not start"; cat "$out/serve.log"; kill "$pid" 2>/dev/null; return; fi
+    live "http://127.0.0.1:$port" no
+    kill -TERM "$pid"
+    if wait "$pid"; then pass "serve: stopped cleanly on SIGTERM"; else fail "serve: exit status $? on SIGTERM"; fi
+}
+
+# report.html of nmt evaluate, opened from disk: it renders and asks for nothing.
+real_report() {
+    .build/debug/nmt evaluate --checkpoint "$out/model" >"$out/evaluate.log" 2>&1 || { cat "$out/evaluate.log"; exit 1; }
+    local page="$out/model/report.html" dom="$out/report.out"
+    browser report "file://$page" --dump-dom
+    expect "report: the script ran to the end" grep -q 'data-viewer="ready"' "$dom"
+    expect "report: the scores table is there" grep -q 'class="report-table"' "$dom"
+    expect "report: the BLEU-by-length figure is inline" grep -q 'BLEU by source sentence length' "$dom"
+    local cells; cells=$(grep -o 'class="cell"' "$dom" | wc -l)
+    if [ "$cells" -gt 0 ]; then pass "report: $cells cells of the first sentence"; else fail "report: no cell drawn"; fi
+    no_page_requests report "file://$page"
+    no_console_trouble report
+    browser report-shot "file://$page" --screenshot="$out/report.png"
+}
+
 controls
 standalone
 if [ -n "$live_url" ]; then
@@ -160,8 +208,12 @@ else
     trap 'kill "$mock_pid" 2>/dev/null || true' EXIT
     for _ in $(seq 50); do [ -s "$out/port" ] && break; sleep 0.1; done
     live "http://127.0.0.1:$(cat "$out/port")" yes
+    kill "$mock_pid" 2>/dev/null || true
+    real_model
+    real_server
+    real_report
 fi
 
-echo "screenshots: $out/viewer.png $out/viewer-live.png"
+echo "screenshots: $out/viewer.png $out/viewer-live.png $out/report.png"
 if [ "$failures" -gt 0 ]; then echo "$failures checks failed"; exit 1; fi
 echo "all checks passed"

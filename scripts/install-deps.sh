@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build needs beyond the Swift toolchain: OpenBLAS and pkg-config.
 # With --browser, also Chromium and a font for it, which scripts/browser-test.sh drives
-# headless to check the alignment viewer; the quick start does not need them.
+# headless to check the alignment viewer, and curl to ask the server; the quick start
+# does not need them.
 set -euo pipefail
 missing=()
 dpkg -s libopenblas-dev >/dev/null 2>&1 || missing+=(libopenblas-dev)
@@ -11,6 +12,7 @@ case "${1:-}" in
     --browser)
         command -v chromium >/dev/null 2>&1 || missing+=(chromium)
         dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
+        command -v curl >/dev/null 2>&1 || missing+=(curl)
         ;;
     *) echo "usage: $0 [--browser]" >&2; exit 2 ;;
 esac

@@ -32,7 +32,7 @@ extension EvaluationReport {
         }
         out += "</tbody></table>\n"
         for e in evaluations {
-            out += "<pre>\(SVG.escaped(e.bleu.line))\n\(SVG.escaped(e.chrF.line))</pre>\n"
+            out += "<pre style=\"white-space: pre-wrap\">\(SVG.escaped(e.bleu.line))\n\(SVG.escaped(e.chrF.line))</pre>\n"
         }
         return out
     }

@@ -84,3 +84,14 @@ public final class LineReader {
 public func readLines(atPath path: String) throws(InputError) -> [String] {
     try LineReader(path: path).remainingLines()
 }
+
+/// The lines of two line-aligned files (sources and their translations, say), refusing
+/// files of different lengths, named by the second.
+public func readAlignedLines(_ firstPath: String, _ secondPath: String) throws(InputError) -> ([String], [String]) {
+    let first = try readLines(atPath: firstPath)
+    let second = try readLines(atPath: secondPath)
+    guard first.count == second.count else {
+        throw InputError(path: secondPath, "\(second.count) lines, but \(firstPath) has \(first.count)")
+    }
+    return (first, second)
+}

@@ -31,11 +31,7 @@ struct Align: ParsableCommand {
             guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
             setBLASThreads(threads)
             let translator = try model.translator()
-            let sources = try readLines(atPath: src)
-            let targets = try readLines(atPath: tgt)
-            guard sources.count == targets.count else {
-                throw InputError(path: tgt, "\(targets.count) lines, but \(src) has \(sources.count)")
-            }
+            let (sources, targets) = try readAlignedLines(src, tgt)
             for pair in translator.align(sources: sources, targets: targets) {
                 print(format.text(of: pair))
             }

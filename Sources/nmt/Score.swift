@@ -17,11 +17,7 @@ struct Score: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let translator = try model.translator()
-            let sources = try readLines(atPath: src)
-            let targets = try readLines(atPath: tgt)
-            guard sources.count == targets.count else {
-                throw InputError(path: tgt, "\(targets.count) lines, but \(src) has \(sources.count)")
-            }
+            let (sources, targets) = try readAlignedLines(src, tgt)
             for value in translator.score(sources: sources, targets: targets) {
                 print(value)
             }

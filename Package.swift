@@ -48,7 +48,8 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Files", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TextTests", dependencies: ["Text", "Files", "Autodiff", "TestSupport"]),
         .testTarget(name: "TranslationTests",
-                    dependencies: ["Translation", "Autodiff", "NeuralNet", "Files", "Text", "Metrics", "TestSupport"]),
+                    dependencies: ["Translation", "Autodiff", "NeuralNet", "Files", "Text", "Metrics", "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Figures", "Translation", "Files", "Metrics", "Text", "TestSupport"]),
         // Runs the built nmt binary (and tests a few of its parts directly).
         .testTarget(name: "nmtTests", dependencies: ["nmt", "Translation", "Files", "Text", "Reports", "TestSupport"]),

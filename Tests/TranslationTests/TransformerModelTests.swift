@@ -31,13 +31,16 @@ func tinyTransformer(seed: UInt64, size: Int = 4, tieOutput: Bool = false,
 struct TransformerModelTests {
     /// The whole model's loss (embeddings, both stacks, final norms, output layer, label
     /// smoothing), differentiated end to end, against finite differences. The batch pads
-    /// both sides, so masking is differentiated too.
+    /// both sides, so masking is differentiated too. Steps of 2e-3: at d = 4 the
+    /// LayerNorms' inputs have a spread of about 1, on which steps of 1e-2 already leave
+    /// the range where the central difference is accurate to O(ε²) (the worst error is
+    /// then 7e-4).
     @Test(arguments: [false, true])
     func lossGradient(tieOutput: Bool) {
         let model = tinyTransformer(seed: 1, tieOutput: tieOutput, sourceVocabularySize: 7, targetVocabularySize: 6)
         let batch = Batch(sources: [[4, 5, 6], [5]], targets: [[4, 5], [5, 4, 4]], indices: [0, 1])
         var noDropout: SeededGenerator? = nil
-        let result = checkGradients(model.parameters, epsilon: 1e-2) {
+        let result = checkGradients(model.parameters, epsilon: 2e-3) {
             model.loss(batch, dropout: &noDropout, smoothing: 0.1)
         }
         #expect(result.worstError < 5e-3, "\(result)")

@@ -29,11 +29,13 @@ public struct TransformerModel: TranslationModel {
     /// The positional table PE, [512, d]; longer sentences get a longer table made for them.
     let positions: Tensor
 
-    /// Weights drawn as PyTorch draws them: embeddings from N(0, 1), every linear layer
-    /// uniform in ±1/√fan_in, attention as `nn.MultiheadAttention`, LayerNorms γ = 1 and
-    /// β = 0. A tied table serves as the output layer too, whose logits would start with
-    /// a spread of √d under N(0, 1); it is drawn from N(0, 1/d) instead (as fairseq does),
-    /// which makes emb · √d of unit spread, like PE.
+    /// Weights drawn as PyTorch draws them (every linear layer uniform in ±1/√fan_in,
+    /// attention as `nn.MultiheadAttention`, LayerNorms γ = 1 and β = 0), but for the
+    /// embeddings: N(0, 1/d), as fairseq draws them, rather than `nn.Embedding`'s N(0, 1).
+    /// Then emb · √d has unit spread, like PE, instead of √d, which would drown the
+    /// sub-layers' outputs in the residual sum and make Adam's steps (of about the
+    /// learning rate) small beside each embedding's values; and a tied output layer's
+    /// logits start of unit spread too.
     public init(config: ModelConfig, sourceVocabularySize: Int, targetVocabularySize: Int,
                 generator: inout SeededGenerator) {
         let d = config.modelSize
@@ -42,12 +44,14 @@ public struct TransformerModel: TranslationModel {
         self.targetVocabularySize = targetVocabularySize
         sourceEmbedding = Embedding(vocabularySize: sourceVocabularySize, size: d, generator: &generator)
         targetEmbedding = Embedding(vocabularySize: targetVocabularySize, size: d, generator: &generator)
+        for table in [sourceEmbedding.weight, targetEmbedding.weight] {
+            table.data = table.data.map { $0 / Float(d).squareRoot() }
+        }
         encoderLayers = (0..<config.encoderLayers).map { _ in TransformerEncoderLayer(config: config, generator: &generator) }
         encoderNorm = LayerNorm(size: d)
         decoderLayers = (0..<config.decoderLayers).map { _ in TransformerDecoderLayer(config: config, generator: &generator) }
         decoderNorm = LayerNorm(size: d)
         if config.tieOutput {
-            targetEmbedding.weight.data = targetEmbedding.weight.data.map { $0 / Float(d).squareRoot() }
             outputWeight = targetEmbedding.weight
             outputBias = .uniform([targetVocabularySize], bound: 1 / Float(d).squareRoot(), generator: &generator)
         } else {

@@ -60,7 +60,8 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "TextTests", dependencies: ["Text", "Files", "Autodiff", "TestSupport"]),
         .testTarget(name: "TranslationTests",
-                    dependencies: ["Translation", "Autodiff", "NeuralNet", "Files", "Text", "Scoring", "TestSupport"]),
+                    dependencies: ["Translation", "Autodiff", "NeuralNet", "Files", "Text", "Scoring", "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Figures", "Translation", "Files", "Scoring", "Text", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Translation", "Text", "Autodiff", "TestSupport"]),
         // Runs the built nmt binary (and tests a few of its parts directly).

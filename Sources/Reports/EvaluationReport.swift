@@ -147,14 +147,25 @@ public struct EvaluationReport: Sendable {
     }
 
     private var modelSection: String {
+        // A size of the other architecture is shown as "–".
+        func rnn(_ value: @escaping (ModelConfig) -> String) -> (Evaluation) -> String {
+            { $0.config.model.architecture == .rnn ? value($0.config.model) : "–" }
+        }
+        func transformer(_ value: @escaping (ModelConfig) -> String) -> (Evaluation) -> String {
+            { $0.config.model.architecture == .transformer ? value($0.config.model) : "–" }
+        }
         var rows: [(String, (Evaluation) -> String)] = [
-            ("attention", { $0.config.model.attention.rawValue }),
-            ("embedding size E", { "\($0.config.model.embeddingSize)" }),
-            ("encoder hidden size H (per direction)", { "\($0.config.model.encoderHiddenSize)" }),
-            ("decoder hidden size D", { "\($0.config.model.decoderHiddenSize)" }),
-            ("attention size A", { [.none, .dot, .general].contains($0.config.model.attention)
-                ? "–" : "\($0.config.model.attentionSize)" }),
-            ("attention kind's settings", { Self.kindSettings($0.config.model) }),
+            ("architecture", { "\($0.config.model.architecture)" }),
+            ("attention", rnn { $0.attention.rawValue }),
+            ("embedding size E", rnn { "\($0.embeddingSize)" }),
+            ("encoder hidden size H (per direction)", rnn { "\($0.encoderHiddenSize)" }),
+            ("decoder hidden size D", rnn { "\($0.decoderHiddenSize)" }),
+            ("attention size A", rnn { [.none, .dot, .general].contains($0.attention) ? "–" : "\($0.attentionSize)" }),
+            ("attention kind's settings", rnn { Self.kindSettings($0) }),
+            ("model size d, heads", transformer { "\($0.modelSize), \($0.heads)" }),
+            ("encoder + decoder layers", transformer { "\($0.encoderLayers) + \($0.decoderLayers)" }),
+            ("feed-forward size F", transformer { "\($0.feedForwardSize)" }),
+            ("output tied to the target embedding", transformer { $0.tieOutput ? "yes" : "no" }),
             ("dropout", { "\($0.config.model.dropout)" }),
             ("vocabulary (German / English)", { "\($0.sourceVocabularySize) / \($0.targetVocabularySize)" }),
             ("parameters", { Self.grouped($0.parameterCount) }),

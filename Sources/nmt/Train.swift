@@ -21,7 +21,7 @@ struct Train: ParsableCommand {
     var valid = "data/valid"
     @Option(help: "Test corpus prefix, translated with the best model at the end ('' for none).")
     var test = "data/test"
-    @Option(help: "Checkpoint folder (default: checkpoints/tiny, or checkpoints/tiny-none without attention).")
+    @Option(help: "Checkpoint folder (default: checkpoints/tiny, checkpoints/tiny-none without attention, checkpoints/tiny-transformer).")
     var out: String?
     @Option(help: "A JSON file of settings, with the keys of a checkpoint's config.json.")
     var config: String?
@@ -62,10 +62,25 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Random seed for weights, dropout and data order.") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Threads for matrix products.") var threads: Int?
 
+    // The Transformer's options.
+    @Option(help: "Architecture: rnn (BiLSTM encoder, LSTM decoder) or transformer.")
+    var architecture: ModelConfig.Architecture?
+    @Option(parsing: .unconditional, help: "Transformer model size d.") var modelSize: Int?
+    @Option(parsing: .unconditional, help: "Transformer attention heads (dividing d).") var heads: Int?
+    @Option(parsing: .unconditional, help: "Transformer encoder layers.") var encoderLayers: Int?
+    @Option(parsing: .unconditional, help: "Transformer decoder layers.") var decoderLayers: Int?
+    @Option(parsing: .unconditional, help: "Transformer feed-forward size F.") var feedForwardSize: Int?
+    @Flag(help: "Share the output layer's weights with the target embedding.") var tieOutput = false
+    @Option(help: "Learning-rate schedule: plateau (halve when validation stalls) or inverse-sqrt (warm-up, then 1/√step; --learning-rate is the peak).")
+    var schedule: TrainingConfig.Schedule?
+    @Option(parsing: .unconditional, help: "Warm-up steps of the inverse-sqrt schedule.") var warmupSteps: Int?
+    @Option(parsing: .unconditional, help: "Fill batches to this many padded target tokens (0: --batch-size sentences).")
+    var batchTokens: Int?
+
     func run() throws {
         try reportingErrors {
             installStopHandlers()
-            let folder = out ?? "checkpoints/" + (attention == ModelConfig.Attention.none ? "tiny-none" : "tiny")
+            let folder = out ?? defaultFolder
             let checkpoint = Checkpoint(folder: folder)
             // Settings first: a bad value is reported before any corpus is read.
             if resume {
@@ -108,6 +123,14 @@ struct Train: ParsableCommand {
         }
     }
 
+    /// checkpoints/tiny, or tiny-none without attention, or tiny-transformer for a
+    /// Transformer (by --architecture or the --config file; a bad file is reported later).
+    private var defaultFolder: String {
+        let configured = config.flatMap { try? Configuration(contentsOf: $0, as: .overrides) }?.model.architecture
+        if (architecture ?? configured) == .transformer { return "checkpoints/tiny-transformer" }
+        return "checkpoints/" + (attention == ModelConfig.Attention.none ? "tiny-none" : "tiny")
+    }
+
     /// Each setting option that was given, with where its value goes in the configuration:
     /// the one list that ties an option to its setting. `--threads` is not among them,
     /// since it may change on `--resume`.
@@ -141,6 +164,17 @@ struct Train: ParsableCommand {
         setting("--merges", merges, \.vocabulary.merges)
         setting("--lowercase", lowercase ? true : nil, \.vocabulary.lowercase)
         setting("--seed", seed, \.training.seed)
+        // The Transformer's options.
+        setting("--architecture", architecture, \.model.architecture)
+        setting("--model-size", modelSize, \.model.modelSize)
+        setting("--heads", heads, \.model.heads)
+        setting("--encoder-layers", encoderLayers, \.model.encoderLayers)
+        setting("--decoder-layers", decoderLayers, \.model.decoderLayers)
+        setting("--feed-forward-size", feedForwardSize, \.model.feedForwardSize)
+        setting("--tie-output", tieOutput ? true : nil, \.model.tieOutput)
+        setting("--schedule", schedule, \.training.schedule)
+        setting("--warmup-steps", warmupSteps, \.training.warmupSteps)
+        setting("--batch-tokens", batchTokens, \.training.batchTokens)
         return given
     }
 
@@ -166,10 +200,21 @@ struct Train: ParsableCommand {
             training on \(trainer.train.pairs.count) pairs (\(trainer.train.corpus.longLinesSkipped) longer than \
             \(trainer.config.training.maxLength) tokens left out), validating on \(trainer.valid.pairs.count)
             vocabularies: \(trainer.train.source.count) German, \(trainer.train.target.count) English\(subwords)
-            model: \(m.attention == .none ? "no attention (RNNencdec baseline)" : "\(m.attention.rawValue) attention"), E \(m.embeddingSize), H \(m.encoderHiddenSize), \
-            D \(m.decoderHiddenSize), A \(m.attentionSize), \(trainer.model.parameterCount) parameters
+            model: \(Self.sizes(of: m)), \(trainer.model.parameterCount) parameters
             checkpoints: \(trainer.checkpoint.folder) (Ctrl-C saves and stops after this step; twice, at once)
             """)
+    }
+
+    /// The architecture and its sizes, as the start of training says them.
+    private static func sizes(of m: ModelConfig) -> String {
+        switch m.architecture {
+        case .rnn:
+            "\(m.attention == .none ? "no attention (RNNencdec baseline)" : "\(m.attention.rawValue) attention"), E \(m.embeddingSize), "
+                + "H \(m.encoderHiddenSize), D \(m.decoderHiddenSize), A \(m.attentionSize)"
+        case .transformer:
+            "Transformer, d \(m.modelSize), \(m.heads) heads, \(m.encoderLayers)+\(m.decoderLayers) layers, "
+                + "FF \(m.feedForwardSize)\(m.tieOutput ? ", output tied to the target embedding" : "")"
+        }
     }
 
     /// Ctrl-C and SIGTERM finish the current step and save a resumable checkpoint (when
@@ -209,3 +254,5 @@ struct Train: ParsableCommand {
 }
 
 extension ModelConfig.Attention: ExpressibleByArgument {}
+extension ModelConfig.Architecture: ExpressibleByArgument {}
+extension TrainingConfig.Schedule: ExpressibleByArgument {}

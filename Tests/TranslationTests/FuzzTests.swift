@@ -267,11 +267,13 @@ struct FuzzTests {
         #expect(recognised > 100, "too few records that name a holder to test their naming")
     }
 
-    /// A tiny random model translates random text, greedily and with a beam, each output
-    /// within its length limit; the source is cut to `maxSourceTokens`.
-    @Test func translatorTakesAnything() {
+    /// A tiny random model of each architecture translates random text, greedily and with
+    /// a beam, each output within its length limit; the source is cut to `maxSourceTokens`.
+    @Test(arguments: ModelConfig.Architecture.allCases)
+    func translatorTakesAnything(architecture: ModelConfig.Architecture) {
         let translator = randomTranslator(seed: 6, source: ["ein", "hund", ".", "😀"],
-                                          target: ["a", "dog", ".", "!"], size: 3, lowercase: true)
+                                          target: ["a", "dog", ".", "!"], size: 3, lowercase: true,
+                                          architecture: architecture)
         let limit = LengthLimit(ratio: 1, extra: 3)
         var random = RandomInput(seed: 7)
         for beam in [1, 2] {

@@ -28,11 +28,12 @@ func tinyConfig(attention: ModelConfig.Attention = .additive, size: Int = 3) -> 
 
 /// A translator over a random tiny model, with gradients off, for tests of decoding.
 func randomTranslator(seed: UInt64, source: [String], target: [String], size: Int,
-                      lowercase: Bool) -> Translator {
+                      lowercase: Bool, architecture: ModelConfig.Architecture = .rnn) -> Translator {
     var generator = SeededGenerator(seed: seed)
     let (sourceVocabulary, targetVocabulary) = (Vocabulary(tokens: source), Vocabulary(tokens: target))
-    let model = RNNModel(config: tinyConfig(size: size), sourceVocabularySize: sourceVocabulary.count,
-                        targetVocabularySize: targetVocabulary.count, generator: &generator)
+    let config = architecture == .rnn ? tinyConfig(size: size) : tinyTransformerConfig(size: 2 * size)
+    let model = config.makeModel(sourceVocabularySize: sourceVocabulary.count,
+                                 targetVocabularySize: targetVocabulary.count, generator: &generator)
     model.trackGradients(false)
     return Translator(model: model, source: sourceVocabulary, target: targetVocabulary, lowercase: lowercase)
 }

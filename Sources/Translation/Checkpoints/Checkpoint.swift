@@ -134,7 +134,9 @@ public struct Checkpoint: Sendable {
     private func checkVocabularies(_ arrays: [NamedArray], source: Vocabulary, target: Vocabulary,
                                    weightsPath: String) throws(InputError) {
         for (name, vocabulary, file) in [("encoder.embedding.weight", source, sourceVocabularyPath),
-                                         ("decoder.embedding.weight", target, targetVocabularyPath)] {
+                                         ("decoder.embedding.weight", target, targetVocabularyPath),
+                                         ("source_embedding.weight", source, sourceVocabularyPath),
+                                         ("target_embedding.weight", target, targetVocabularyPath)] {
             if let rows = arrays.first(where: { $0.name == name })?.shape.first, rows != vocabulary.count {
                 throw InputError(path: file, "vocabulary has \(vocabulary.count) entries but \(weightsPath) was trained with \(rows)")
             }

@@ -169,6 +169,40 @@ extension Configuration {
         positive(vocabulary.minFrequency, "vocabulary.minFrequency")
         if vocabulary.maxSize < 5 { found.append("vocabulary.maxSize must be at least 5, got \(vocabulary.maxSize)") }
         if vocabulary.merges < 0 { found.append("vocabulary.merges must be 0 (whole words) or more, got \(vocabulary.merges)") }
+        return found + transformerProblems
+    }
+
+    // The Transformer's settings.
+
+    /// The problems of the Transformer's sizes (when it is the architecture), of its
+    /// schedule and batching, and of Adam's β₂ and ε.
+    private var transformerProblems: [String] {
+        var found: [String] = []
+        func atLeastOne(_ value: Int, _ name: String) {
+            if value < 1 { found.append("\(name) must be at least 1, got \(value)") }
+        }
+        if model.architecture == .transformer {
+            for (value, name) in [(model.modelSize, "model.modelSize"), (model.feedForwardSize, "model.feedForwardSize")]
+            where !(1...Self.largestSize).contains(value) {
+                found.append("\(name) must be between 1 and \(Self.largestSize), got \(value)")
+            }
+            atLeastOne(model.heads, "model.heads")
+            atLeastOne(model.encoderLayers, "model.encoderLayers")
+            atLeastOne(model.decoderLayers, "model.decoderLayers")
+            if model.heads >= 1 && model.modelSize % model.heads != 0 {
+                found.append("model.modelSize \(model.modelSize) must be divisible by model.heads \(model.heads)")
+            }
+        }
+        if training.schedule == .inverseSqrt { atLeastOne(training.warmupSteps, "training.warmupSteps") }
+        if training.batchTokens < 0 {
+            found.append("training.batchTokens must be 0 (batches of batchSize sentences) or more, got \(training.batchTokens)")
+        }
+        if !(training.adamBeta2 >= 0 && training.adamBeta2 < 1) {
+            found.append("training.adamBeta2 must be in [0, 1), got \(training.adamBeta2)")
+        }
+        if !(training.adamEpsilon > 0 && training.adamEpsilon.isFinite) {
+            found.append("training.adamEpsilon must be positive, got \(training.adamEpsilon)")
+        }
         return found
     }
 

@@ -2,8 +2,9 @@
 
 /// The model's architecture, its sizes (the design's E, H, D, A) and regularisation.
 public struct ModelConfig: Codable, Equatable, Sendable {
-    /// The encoder–decoder family: `rnn`, a bidirectional LSTM encoder with an LSTM decoder.
-    public enum Architecture: String, Codable, Sendable, CaseIterable { case rnn }
+    /// The encoder–decoder family: `rnn`, a bidirectional LSTM encoder with an LSTM
+    /// decoder, or `transformer`, the pre-norm Transformer of docs/DESIGN.md.
+    public enum Architecture: String, Codable, Sendable, CaseIterable { case rnn, transformer }
 
     /// The RNN decoder's alignment model (docs/DESIGN.md, "The attention kinds"), or none
     /// (the RNNencdec baseline with a fixed context).
@@ -45,6 +46,21 @@ public struct ModelConfig: Codable, Equatable, Sendable {
 
     public var dropout: Float = 0.3
 
+    // The Transformer's settings (`architecture` = `transformer`; the RNN reads none of them).
+
+    /// d, the width of every position's vector from the embeddings to the last layer.
+    public var modelSize = 256
+    /// k, the attention heads of every attention layer; d must be divisible by k.
+    public var heads = 8
+    /// N_e and N_d.
+    public var encoderLayers = 3
+    public var decoderLayers = 3
+    /// F, the hidden width of each layer's feed-forward block.
+    public var feedForwardSize = 1024
+    /// Whether the output layer shares W_o with the target embedding (Press and Wolf
+    /// 2017); the weights file then holds no `output.weight`.
+    public var tieOutput = false
+
     public init() {}
 }
 
@@ -73,6 +89,26 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// more than `WeightAveraging.bleuMargin` below the best BLEU so far; below 2, neither.
     public var averageLast = 5
     public var threads = 2
+
+    // The Transformer's settings (any model may use them; their defaults are the RNN's
+    // training as it always was).
+
+    /// How the learning rate changes: on a plateau of validation BLEU (`decayPatience`,
+    /// `decayFactor`), or at every step by the inverse square root of the step.
+    public enum Schedule: String, Codable, Sendable, CaseIterable {
+        case plateau
+        case inverseSqrt = "inverse-sqrt"
+    }
+
+    public var schedule = Schedule.plateau
+    /// With `inverse-sqrt`, the steps over which the rate rises linearly to its peak.
+    public var warmupSteps = 4000
+    /// Batches filled with sentences of alike length up to this many padded target
+    /// tokens; 0 makes batches of `batchSize` sentences.
+    public var batchTokens = 0
+    /// Adam's β₂ and ε (Adam's own defaults; a Transformer wants 0.98 and 1e-9).
+    public var adamBeta2: Float = 0.999
+    public var adamEpsilon: Float = 1e-8
 
     public init() {}
 }
@@ -115,6 +151,20 @@ public struct Configuration: Codable, Equatable, Sendable {
         ("model.attentionWindow", { $0.model.attentionWindow = ModelConfig().attentionWindow }),
         ("model.locationFilters", { $0.model.locationFilters = ModelConfig().locationFilters }),
         ("model.locationWidth", { $0.model.locationWidth = ModelConfig().locationWidth }),
+        // Read only by the Transformer, which no earlier checkpoint is.
+        ("model.modelSize", { $0.model.modelSize = ModelConfig().modelSize }),
+        ("model.heads", { $0.model.heads = ModelConfig().heads }),
+        ("model.encoderLayers", { $0.model.encoderLayers = ModelConfig().encoderLayers }),
+        ("model.decoderLayers", { $0.model.decoderLayers = ModelConfig().decoderLayers }),
+        ("model.feedForwardSize", { $0.model.feedForwardSize = ModelConfig().feedForwardSize }),
+        ("model.tieOutput", { $0.model.tieOutput = false }),
+        // How earlier checkpoints were trained: halving on a plateau, batches of sentences,
+        // Adam's usual β₂ and ε.
+        ("training.schedule", { $0.training.schedule = .plateau }),
+        ("training.warmupSteps", { $0.training.warmupSteps = TrainingConfig().warmupSteps }),
+        ("training.batchTokens", { $0.training.batchTokens = 0 }),
+        ("training.adamBeta2", { $0.training.adamBeta2 = 0.999 }),
+        ("training.adamEpsilon", { $0.training.adamEpsilon = 1e-8 }),
     ]
 
     public var formatVersion = Configuration.currentFormatVersion

@@ -75,11 +75,13 @@ public struct Batch: Equatable, Sendable {
 /// every epoch.
 ///
 /// Each epoch:
-/// 1. shuffle all pairs and cut them into pools of `poolFactor × batchSize` pairs;
+/// 1. shuffle all pairs and cut them into pools of `poolFactor` batches' worth of pairs
+///    (`poolFactor × batchSize`, or with a token budget, as many pairs as `poolFactor`
+///    budgets hold at the corpus's mean target length);
 /// 2. sort each pool by source length, then target length, so neighbours are alike and a
 ///    batch wastes little on padding;
 /// 3. cut each pool into batches of at most `batchSize` pairs and, if a token budget is
-///    set, at most `tokenBudget` padded positions (B × the longer of n and m);
+///    set, at most `tokenBudget` padded target tokens (B × m, as the loss is counted);
 /// 4. shuffle the batches, so that an epoch does not run from short to long sentences.
 ///
 /// The pools keep step 2 from sorting the whole corpus, which would give the same
@@ -89,7 +91,7 @@ public struct Batcher: Sendable {
     /// The pairs to batch, as ids without specials.
     public let pairs: [(source: [Int], target: [Int])]
     public let batchSize: Int
-    /// The most padded positions a batch may hold; one pair alone may exceed it.
+    /// The most padded target tokens (B × m) a batch may hold; one pair alone may exceed it.
     public let tokenBudget: Int?
     /// How many batches' worth of pairs are sorted together.
     public let poolFactor: Int
@@ -111,7 +113,7 @@ public struct Batcher: Sendable {
         shuffle(&order, using: &generator)
         var groups: [[Int]] = []
         // A batch size beyond any corpus (from a careless --batch-size) must not overflow.
-        let (product, overflow) = poolFactor.multipliedReportingOverflow(by: batchSize)
+        let (product, overflow) = poolFactor.multipliedReportingOverflow(by: pairsPerBatch)
         let poolSize = overflow ? Int.max : product
         for start in stride(from: 0, to: order.count, by: poolSize) {
             let pool = order[start..<(start + min(poolSize, order.count - start))]
@@ -150,15 +152,23 @@ public struct Batcher: Sendable {
         }
     }
 
+    /// About how many pairs a batch holds: `batchSize`, or under a token budget, as many
+    /// as it holds at the mean target length (`</s>` included), at most `batchSize`.
+    private var pairsPerBatch: Int {
+        guard let tokenBudget, !pairs.isEmpty else { return batchSize }
+        let meanLength = pairs.reduce(0) { $0 + $1.target.count + 1 } / pairs.count
+        return min(batchSize, max(1, tokenBudget / meanLength))
+    }
+
     /// Consecutive groups of at most `batchSize` pairs and at most `tokenBudget` padded
-    /// positions.
+    /// target tokens.
     private func cut(_ indices: [Int]) -> [[Int]] {
         var groups: [[Int]] = []
         var group: [Int] = []
         var longest = 0
         for index in indices {
-            // Lengths with the `</s>` (or `<s>`) that the batch adds.
-            let length = max(pairs[index].source.count, pairs[index].target.count) + 1
+            // The target's length with the `</s>` that the batch adds.
+            let length = pairs[index].target.count + 1
             let wouldHold = (group.count + 1) * max(longest, length)
             let full = group.count == batchSize || tokenBudget.map { wouldHold > $0 } == true
             if full && !group.isEmpty {

@@ -67,9 +67,10 @@ public struct Evaluation: Sendable {
 
     public var sentencesPerSecond: Double { Double(translations.count) / max(seconds, 1e-9) }
 
-    /// "tiny (additive attention)" or "tiny-none (no attention)": how figures and tables
-    /// tell two models apart.
+    /// "tiny (additive attention)", "tiny-none (no attention)" or "tiny-transformer
+    /// (Transformer)": how figures and tables tell two models apart.
     public var label: String {
+        if config.model.architecture == .transformer { return "\(name) (Transformer)" }
         let attention = config.model.attention
         return "\(name) (" + (attention == .none ? "no attention" : "\(attention.rawValue) attention") + ")"
     }

@@ -37,20 +37,23 @@ public enum ModelBenchmark {
         let model = config.model.makeModel(sourceVocabularySize: data.source.count,
                             targetVocabularySize: data.target.count, generator: &generator)
         report(BenchmarkFigure(name: "parameters", value: Double(model.parameterCount), unit: ""))
-        var adam = Adam(parameters: model.parameters, learningRate: config.training.learningRate)
-        let epoch = Batcher(pairs: data.pairs, batchSize: config.training.batchSize).epoch(using: &generator)
+        var adam = config.training.optimizer(over: model.parameters)
+        let epoch = config.training.batcher(pairs: data.pairs).epoch(using: &generator)
         var dropout: SeededGenerator? = SeededGenerator(seed: 1)
         var tokens = 0, seconds = 0.0
         for (i, batch) in (0..<(batches + 2)).map({ epoch[$0 % epoch.count] }).enumerated() {
             let start = monotonicSeconds()
-            _ = try model.trainingStep(batch, optimizer: &adam, learningRate: config.training.learningRate,
+            let rate = config.training.learningRate(step: i + 1, current: config.training.learningRate)
+            _ = try model.trainingStep(batch, optimizer: &adam, learningRate: rate,
                                        dropout: &dropout, settings: config.training, step: i + 1)
             if i >= 2 {
                 seconds += monotonicSeconds() - start
                 tokens += batch.targetTokens
             }
         }
-        report(BenchmarkFigure(name: "training, target tokens/s (batch \(config.training.batchSize))",
+        let size = config.training.batchTokens > 0 ? "\(config.training.batchTokens) target tokens"
+            : "\(config.training.batchSize)"
+        report(BenchmarkFigure(name: "training, target tokens/s (batch \(size))",
                                value: Double(tokens) / seconds, unit: "tokens/s"))
         model.trackGradients(false)
         return Translator(model: model, source: data.source, target: data.target,

@@ -11,6 +11,9 @@ extension ModelConfig {
         case .rnn:
             RNNModel(config: self, sourceVocabularySize: sourceVocabularySize,
                      targetVocabularySize: targetVocabularySize, generator: &generator)
+        case .transformer:
+            TransformerModel(config: self, sourceVocabularySize: sourceVocabularySize,
+                             targetVocabularySize: targetVocabularySize, generator: &generator)
         }
     }
 }

@@ -20,9 +20,10 @@ public enum TrainingEvent {
 /// Each step: the loss of one batch with dropout, backward, gradient-norm clipping, an
 /// Adam update. Every `validateEvery` steps (or each epoch): validation loss and greedy
 /// BLEU on the validation set, a line in log.jsonl, `last` saved, `best` saved when BLEU
-/// improved. The learning rate is multiplied by `decayFactor` after `decayPatience`
-/// validations without improvement, and training stops after `patience` of them or after
-/// `maxEpochs`.
+/// improved. Under the `plateau` schedule the learning rate is multiplied by
+/// `decayFactor` after `decayPatience` validations without improvement; under
+/// `inverse-sqrt` it follows the step count alone. Training stops after `patience`
+/// validations without improvement or after `maxEpochs`.
 ///
 /// A trainer writes and removes files in its folder as it goes, so whoever runs one must
 /// hold the folder (see `FolderLock`, as `nmt train` does) from before it is made until
@@ -54,8 +55,8 @@ public final class Trainer {
         var generator = SeededGenerator(seed: config.training.seed)
         model = config.model.makeModel(sourceVocabularySize: self.train.source.count,
                         targetVocabularySize: self.train.target.count, generator: &generator)
-        optimizer = Adam(parameters: model.parameters, learningRate: config.training.learningRate)
-        batcher = Batcher(pairs: self.train.pairs, batchSize: config.training.batchSize)
+        optimizer = config.training.optimizer(over: model.parameters)
+        batcher = config.training.batcher(pairs: self.train.pairs)
         state = TrainerState(epochGenerator: SeededGenerator(seed: config.training.seed &+ 1),
                              dropoutGenerator: SeededGenerator(seed: config.training.seed &+ 2),
                              learningRate: config.training.learningRate, trainingPairs: self.train.pairs.count)
@@ -90,7 +91,7 @@ public final class Trainer {
             throw InputError(path: train.sourcePath, "\(self.train.pairs.count) training pairs, but the checkpoint was "
                              + "trained on \(state.trainingPairs); resuming needs the same corpus and --max-length")
         }
-        batcher = Batcher(pairs: self.train.pairs, batchSize: config.training.batchSize)
+        batcher = config.training.batcher(pairs: self.train.pairs)
         // log.jsonl is written before the snapshot, so it may hold lines of a save that
         // never took effect; their validations will be run again.
         let savedStep = state.step
@@ -163,9 +164,11 @@ public final class Trainer {
     /// weights nor the state: the last save stays the one to resume from.
     private func update(_ batch: Batch) throws -> Double {
         var dropout: SeededGenerator? = state.dropoutGenerator
-        let loss = try model.trainingStep(batch, optimizer: &optimizer, learningRate: state.learningRate,
+        let rate = config.training.learningRate(step: state.step + 1, current: state.learningRate)
+        let loss = try model.trainingStep(batch, optimizer: &optimizer, learningRate: rate,
                                           dropout: &dropout, settings: config.training, step: state.step + 1)
         state.dropoutGenerator = dropout!
+        state.learningRate = rate
         state.step += 1
         return loss
     }
@@ -193,7 +196,8 @@ public final class Trainer {
             state.validationsSinceDecay += 1
             if state.validationsWithoutImprovement >= config.training.patience {
                 state.stopReason = "no better validation BLEU for \(config.training.patience) validations"
-            } else if state.validationsSinceDecay >= config.training.decayPatience {
+            } else if config.training.schedule == .plateau
+                        && state.validationsSinceDecay >= config.training.decayPatience {
                 state.learningRate *= config.training.decayFactor
                 state.validationsSinceDecay = 0
                 report(.note("learning rate lowered to \(state.learningRate)"))

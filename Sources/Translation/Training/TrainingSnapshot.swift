@@ -63,7 +63,8 @@ enum TrainingSnapshot {
             first.append(m)
             second.append(v)
         }
-        var optimizer = Adam(parameters: model.parameters, learningRate: state.learningRate)
+        var optimizer = description.config.training.optimizer(over: model.parameters)
+        optimizer.learningRate = state.learningRate
         optimizer.restore(step: state.step, firstMoments: first, secondMoments: second)
         return (model, optimizer, state)
     }

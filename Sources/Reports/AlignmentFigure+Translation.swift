@@ -22,15 +22,15 @@ extension AlignmentFigure {
     }
 
     /// One figure per head of a translation by a model with several heads (multi-head
-    /// attention), captioned "`caption`, head i" from 1; none for a model with one.
+    /// attention, every layer of a Transformer), captioned "`caption`, head i" (or
+    /// "layer l, head i") from 1; none for a model with one.
     public static func heads(of translation: Translation, caption: String) -> [AlignmentFigure] {
         let source = translation.sourceTokens + ["</s>"]
         let endsWithEOS = translation.heads.count > translation.tokens.count
         let target = translation.tokens + (endsWithEOS ? ["</s>"] : [])
-        let count = translation.heads.first?.count ?? 0
-        return (0..<count).map { i in
-            AlignmentFigure(sourceTokens: source, targetTokens: target, weights: translation.heads.map { $0[i] },
-                            caption: "\(caption), head \(i + 1)")
+        return translation.headAlignments.map { head in
+            AlignmentFigure(sourceTokens: source, targetTokens: target, weights: head.weights,
+                            caption: "\(caption), \(head.name)")
         }
     }
 }

@@ -12,13 +12,11 @@ extension AlignmentViewer.Sentence {
         let endsWithEOS = translation.alignment.count > translation.tokens.count
         let hasAttention = !translation.alignment.isEmpty
         let heads = translation.headAlignments
-        let mean = AlignmentViewer.Matrix(name: heads.isEmpty ? "attention" : "all heads (mean)",
+        let mean = AlignmentViewer.Matrix(name: heads.isEmpty ? "attention" : translation.headLayers > 1 ? "last layer, all heads (mean)" : "all heads (mean)",
                                           weights: translation.alignment)
         self.init(sourceTokens: translation.sourceTokens + (hasAttention ? ["</s>"] : []),
                   targetTokens: translation.tokens + (endsWithEOS ? ["</s>"] : []),
-                  matrices: hasAttention ? [mean] + heads.enumerated().map {
-                      AlignmentViewer.Matrix(name: "head \($0 + 1)", weights: $1)
-                  } : [])
+                  matrices: hasAttention ? [mean] + heads.map { AlignmentViewer.Matrix(name: $0.name, weights: $0.weights) } : [])
     }
 }
 

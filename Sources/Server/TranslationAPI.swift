@@ -85,7 +85,7 @@ public struct TranslationAPI: Sendable {
             "alignment": translation.alignment,
             "score": translation.logProbability,
             "alternatives": translation.alternatives.map { ["text": $0.text, "score": $0.score] as [String: Any] },
-            "heads": Dictionary(uniqueKeysWithValues: translation.headAlignments.enumerated().map { ("head \($0 + 1)", $1) }),
+            "heads": Dictionary(uniqueKeysWithValues: translation.headAlignments.map { ($0.name, $0.weights) }),
         ]
     }
 }

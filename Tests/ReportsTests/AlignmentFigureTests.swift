@@ -47,6 +47,7 @@ struct AlignmentFigureTests {
     @Test func eachHeadGetsItsOwnFigure() {
         var twoHeads = translation(source: ["ja"], output: ["yes"], alignment: [[0.5, 0.5], [0.5, 0.5]])
         twoHeads.heads = [[[1, 0], [0, 1]], [[0.25, 0.75], [0.75, 0.25]]]
+        twoHeads.headLayers = 1
         let figures = AlignmentFigure.heads(of: twoHeads, caption: "Sentence 1")
         #expect(figures.map(\.caption) == ["Sentence 1, head 1", "Sentence 1, head 2"])
         #expect(figures[0].weights == [[1, 0], [0.25, 0.75]] && figures[1].weights == [[0, 1], [0.75, 0.25]])

@@ -124,3 +124,25 @@ struct TransformerModelTests {
         #expect(model.parameters.count == Set(model.parameters.map(ObjectIdentifier.init)).count)
     }
 }
+
+/// What a Transformer's translation shows: the last layer's mean over heads as the
+/// alignment, and every head of every decoder layer, named by layer and head.
+struct TransformerAlignmentTests {
+    @Test(arguments: [1, 3])
+    func everyLayerAndHeadIsKept(beam: Int) throws {
+        let translator = randomTranslator(seed: 4, source: ["ich", "muss", "gehen"], target: ["i", "must", "go"],
+                                          size: 4, lowercase: true, architecture: .transformer)
+        let translation = try #require(translator.translate(["ich muss gehen"], beam: beam).first)
+        let heads = translation.headAlignments
+        #expect(heads.map(\.name) == ["layer 1, head 1", "layer 1, head 2", "layer 2, head 1", "layer 2, head 2"])
+        for head in heads {
+            #expect(head.weights.count == translation.alignment.count)
+        }
+        // The alignment is the mean of the last layer's heads.
+        for (t, row) in translation.alignment.enumerated() {
+            for (j, weight) in row.enumerated() {
+                #expect(abs(weight - (heads[2].weights[t][j] + heads[3].weights[t][j]) / 2) < 1e-6)
+            }
+        }
+    }
+}

@@ -33,7 +33,7 @@ extension TranslationModel {
             let logProbabilities = logSoftmaxRows(step.logits)
             guard let next = beams.extend(step: t, logProbabilities: logProbabilities,
                                           vocabularySize: step.logits.columns, alignment: step.alignment,
-                                          heads: step.layers.last) else { break }
+                                          layers: step.layers) else { break }
             if let kept = next.keptRows { memory = memory.selecting(kept) }
             state = step.state.selecting(next.parents)
         }
@@ -73,12 +73,12 @@ struct Beams {
     var lastStep: Int { caps.max() ?? 0 }
 
     /// Extends every live sentence's beam by one word, recording the step's alignment (and
-    /// each head's, when the model has `heads` [B, k, n]). Returns nil when every sentence is
+    /// each head's of every layer in `layers`, each [B, k, n]). Returns nil when every sentence is
     /// done; otherwise, for each row of the next step, the row of this step it continues
     /// (`parents`), and the rows of this step's memory that stay when some sentences
     /// leave (`keptRows`, nil when all stay).
     mutating func extend(step t: Int, logProbabilities: [Float], vocabularySize v: Int,
-                         alignment: Tensor?, heads: Tensor?) -> (parents: [Int], keptRows: [Int]?)? {
+                         alignment: Tensor?, layers: [Tensor]) -> (parents: [Int], keptRows: [Int]?)? {
         var parents = Array(beams.indices)
         var nextBeams = beams
         var nextAlive = [Bool](repeating: false, count: beams.count)
@@ -94,8 +94,9 @@ struct Beams {
                 if let alignment {
                     h.alignment.append(sourceWeights(alignment, row: candidate.row, length: sourceLengths[s]))
                 }
-                if let heads {
-                    h.heads.append(headWeights(heads, row: candidate.row, length: sourceLengths[s]))
+                if !layers.isEmpty {
+                    h.heads.append(layers.flatMap { headWeights($0, row: candidate.row, length: sourceLengths[s]) })
+                    h.headLayers = layers.count
                 }
                 if candidate.word == Vocabulary.eos {
                     finished[s].append(h)

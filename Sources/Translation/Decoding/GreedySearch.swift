@@ -30,8 +30,9 @@ extension TranslationModel {
                 if let weights = step.alignment {
                     hypotheses[i].alignment.append(sourceWeights(weights, row: row, length: batch.sourceLengths[i]))
                 }
-                if let heads = step.layers.last {
-                    hypotheses[i].heads.append(headWeights(heads, row: row, length: batch.sourceLengths[i]))
+                if !step.layers.isEmpty {
+                    hypotheses[i].heads.append(step.layers.flatMap { headWeights($0, row: row, length: batch.sourceLengths[i]) })
+                    hypotheses[i].headLayers = step.layers.count
                 }
                 if best != Vocabulary.eos {
                     hypotheses[i].tokens.append(best)

@@ -7,10 +7,12 @@ public struct Hypothesis: Sendable {
     /// For every output step (each token, then `</s>` if it was reached), the attention
     /// weights over the source positions (its tokens and `</s>`). Empty for the baseline.
     public var alignment: [[Float]]
-    /// For every output step, each head's weights over the source positions, [head][source],
-    /// for a model with several heads (from the last of `DecoderStep.layers`, the layer
-    /// whose mean `alignment` shows); empty otherwise.
+    /// For every output step, each head's weights over the source positions, layer after
+    /// layer ([layer · k + head][source]), for a model with several heads or layers (from
+    /// `DecoderStep.layers`); empty otherwise.
     public var heads: [[[Float]]] = []
+    /// How many layers `heads` holds (1 for the RNN's multi-head attention).
+    public var headLayers = 0
     /// The sum of the log-probabilities of the chosen words, `</s>` included.
     public var logProbability: Float
     /// The other translations a beam search kept, best first by its length-normalised

@@ -21,10 +21,18 @@ public struct Translation: Sendable {
     public var heads: [[[Float]]] = []
     public var logProbability: Float
 
-    /// Each head's matrix, [head][output step][source]: `heads` turned inside out.
-    public var headAlignments: [[[Float]]] {
-        guard let count = heads.first?.count else { return [] }
-        return (0..<count).map { h in heads.map { $0[h] } }
+    /// How many layers `heads` holds.
+    public var headLayers = 0
+
+    /// Each head's matrix [output step][source], named `head i` (or `layer l, head i` for a
+    /// model of several layers, counted from 1): `heads` turned inside out.
+    public var headAlignments: [(name: String, weights: [[Float]])] {
+        guard let count = heads.first?.count, headLayers > 0 else { return [] }
+        let perLayer = count / headLayers
+        return (0..<count).map { h in
+            let name = headLayers == 1 ? "head \(h + 1)" : "layer \(h / perLayer + 1), head \(h % perLayer + 1)"
+            return (name, heads.map { $0[h] })
+        }
     }
     /// Tokens cut from the end of the source because it was longer than the translator
     /// was allowed to read; `sourceTokens` holds the ones translated.
@@ -126,6 +134,7 @@ public struct Translator {
                 results[i].text = text(of: hypothesis)
                 results[i].alignment = hypothesis.alignment
                 results[i].heads = hypothesis.heads
+                results[i].headLayers = hypothesis.headLayers
                 results[i].logProbability = hypothesis.logProbability
                 results[i].alternatives = hypothesis.alternatives.map {
                     Translation.Alternative(text: text(of: $0), score: $0.logProbability / powf(Float($0.tokens.count + 1), alpha))

@@ -14,7 +14,7 @@ checkpoint=${1:?usage: $0 CHECKPOINT [SECONDS] [LONG SECONDS]}
 seconds=${2:-20}
 long=${3:-120}
 command -v wrk >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get install -y -qq wrk >/dev/null; }
-swift build -c release --product nmt >/dev/null
+swift build -c release --product nmt >/dev/null 2>&1
 out=$(mktemp -d)
 
 # start_server NAME OPTIONS...: nmt serve on a free port; sets $pid and $port.
@@ -41,7 +41,7 @@ for mode in on off; do
     start_server "$mode" "${options[@]}"
     for connections in 1 8 32; do
         before=$(curl -s "http://127.0.0.1:$port/health")
-        wrk -t 2 -c "$connections" -d "${seconds}s" --timeout 30s --latency -s scripts/load-test/post.lua \
+        wrk -t "$(( connections < 2 ? connections : 2 ))" -c "$connections" -d "${seconds}s" --timeout 30s --latency -s scripts/load-test/post.lua \
             "http://127.0.0.1:$port" >"$out/wrk-$mode-$connections.txt"
         after=$(curl -s "http://127.0.0.1:$port/health")
         python3 - "$out/wrk-$mode-$connections.txt" "$mode" "$connections" "$before" "$after" <<'PY'

@@ -2,6 +2,8 @@
 # Installs what the build needs beyond the Swift toolchain: OpenBLAS and pkg-config.
 # With --browser, also Chromium and a font for it, which scripts/browser-test.sh drives
 # headless to check the alignment viewer; the quick start does not need them.
+# With --mpi, also Open MPI (its library and mpirun), which scripts/test-distributed.sh
+# and `mpirun -np N nmt train` need; nmt loads the library only when mpirun started it.
 set -euo pipefail
 missing=()
 dpkg -s libopenblas-dev >/dev/null 2>&1 || missing+=(libopenblas-dev)
@@ -12,7 +14,11 @@ case "${1:-}" in
         command -v chromium >/dev/null 2>&1 || missing+=(chromium)
         dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
         ;;
-    *) echo "usage: $0 [--browser]" >&2; exit 2 ;;
+    --mpi)
+        dpkg -s libopenmpi-dev >/dev/null 2>&1 || missing+=(libopenmpi-dev)
+        command -v mpirun >/dev/null 2>&1 || missing+=(openmpi-bin)
+        ;;
+    *) echo "usage: $0 [--browser | --mpi]" >&2; exit 2 ;;
 esac
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}"

@@ -233,7 +233,7 @@ public final class Trainer {
 
     /// The mean time of the all-reduces since the last report, as a note.
     private func reportAllReduces(_ report: (TrainingEvent) -> Void) {
-        guard communicator.size > 1 else { return }
+        guard communicator.size > 1, allReduceSteps > 0 else { return }
         report(.note(String(format: "all-reduce of the gradients: %.1f ms per step over %d processes",
                             1000 * allReduceSeconds / Double(max(allReduceSteps, 1)), communicator.size)))
         (allReduceSeconds, allReduceSteps) = (0, 0)

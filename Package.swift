@@ -7,7 +7,8 @@ import PackageDescription
 //
 //     CBLAS ← Autodiff ← NeuralNet ←┐
 //     Files ← Text ←────────────────┼─ Translation ← Reports ← nmt
-//     Files ← Scoring ←─────────────┘       ↑       ↑         ↑
+//     Files ← Scoring ←─────────────┤       ↑       ↑         ↑
+//     Distributed ←─────────────────┘       │       │         │
 //     Figures ──────────────────────────────┼───────┘         │
 //                                           └── Server ───────┘
 let package = Package(
@@ -33,7 +34,10 @@ let package = Package(
         .target(name: "Scoring", dependencies: ["Files"], exclude: ["README.md"]),
         .target(name: "Text", dependencies: ["Files"], exclude: ["README.md"]),
         .target(name: "Figures", exclude: ["README.md"]),
-        .target(name: "Translation", dependencies: ["Autodiff", "NeuralNet", "Files", "Text", "Scoring"], exclude: ["README.md"]),
+        // Open MPI is loaded with dlopen when mpirun started the process: nothing to link.
+        .target(name: "Distributed", exclude: ["README.md"]),
+        .target(name: "Translation", dependencies: ["Autodiff", "NeuralNet", "Files", "Text", "Scoring", "Distributed"],
+                exclude: ["README.md"]),
         .target(name: "Reports", dependencies: ["Translation", "Figures", "Files", "Scoring", "Text"], exclude: ["README.md"]),
         .target(
             name: "Server",
@@ -46,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "nmt",
             dependencies: [
-                "Autodiff", "Files", "Scoring", "Text", "Figures", "Translation", "Reports", "Server",
+                "Autodiff", "Files", "Scoring", "Text", "Figures", "Translation", "Reports", "Server", "Distributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -60,8 +64,10 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "TextTests", dependencies: ["Text", "Files", "Autodiff", "TestSupport"]),
         .testTarget(name: "TranslationTests",
-                    dependencies: ["Translation", "Autodiff", "NeuralNet", "Files", "Text", "Scoring", "TestSupport"],
+                    dependencies: ["Translation", "Autodiff", "NeuralNet", "Files", "Text", "Scoring", "Distributed",
+                                   "TestSupport"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Figures", "Translation", "Files", "Scoring", "Text", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Translation", "Text", "Autodiff", "TestSupport"]),
         // Runs the built nmt binary (and tests a few of its parts directly).

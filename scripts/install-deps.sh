@@ -3,6 +3,8 @@
 # With --browser, also Chromium and a font for it, which scripts/browser-test.sh drives
 # headless to check the alignment viewer, and curl to ask the server; the quick start
 # does not need them.
+# With --mpi, also Open MPI (its library and mpirun), which scripts/test-distributed.sh
+# and `mpirun -np N nmt train` need; nmt loads the library only when mpirun started it.
 set -euo pipefail
 missing=()
 dpkg -s libopenblas-dev >/dev/null 2>&1 || missing+=(libopenblas-dev)
@@ -14,7 +16,11 @@ case "${1:-}" in
         dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
         command -v curl >/dev/null 2>&1 || missing+=(curl)
         ;;
-    *) echo "usage: $0 [--browser]" >&2; exit 2 ;;
+    --mpi)
+        dpkg -s libopenmpi-dev >/dev/null 2>&1 || missing+=(libopenmpi-dev)
+        command -v mpirun >/dev/null 2>&1 || missing+=(openmpi-bin)
+        ;;
+    *) echo "usage: $0 [--browser | --mpi]" >&2; exit 2 ;;
 esac
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}"

@@ -7,6 +7,7 @@ import Translation
 import Files
 import Scoring
 import Text
+import Distributed
 
 /// Set by Ctrl-C or SIGTERM; the trainer checks it after every step.
 private let stopRequested = Atomic<Bool>(false)
@@ -77,50 +78,73 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Fill batches to this many padded target tokens (0: --batch-size sentences).")
     var batchTokens: Int?
 
+    /// Under mpirun (docs/distributed.md), every process runs this; an error on any of them
+    /// is printed with its rank and ends them all (`Communicator.abort`), never a hang.
     func run() throws {
         try reportingErrors {
-            installStopHandlers()
-            let folder = out ?? defaultFolder
-            let checkpoint = Checkpoint(folder: folder)
-            // Settings first: a bad value is reported before any corpus is read.
-            if resume {
-                if let given = settingsGiven.first {
-                    throw ValidationError("\(given) cannot be used with --resume: the settings are those in "
-                                          + "\(checkpoint.configPath) (only --threads may change)")
-                }
-                if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+            let communicator = try Launch.communicator()
+            do {
+                try training(on: communicator)
+            } catch where communicator.size > 1 {
+                communicator.abort(message: "\(error)")
             }
-            if resume && overwrite { throw ValidationError("--resume and --overwrite cannot be used together") }
-            let settings = resume ? nil : try settings()
-            let trainCorpus = try ParallelCorpus(prefix: train)
-            let validCorpus = try ParallelCorpus(prefix: valid)
-            // Read now, so that a mistyped --test fails before training rather than after.
-            let testCorpus = test.isEmpty ? nil : try ParallelCorpus(prefix: test)
-            if !resume { try createFolder(atPath: folder, purpose: "the checkpoint folder") }
-            // The training owns its folder from before it reads or removes anything there
-            // until it ends: a second one would remove or overwrite the files under it.
-            try FolderLock.holding(folder, for: "nmt train") {
-                if !resume && !overwrite && checkpoint.holdsTraining {
-                    throw ValidationError("\(folder) already holds a training: --resume continues it, "
-                                          + "--overwrite replaces it, or choose another --out")
-                }
-                let trainer: Trainer
-                if let settings {
-                    trainer = try Trainer(config: settings, train: trainCorpus, valid: validCorpus, checkpoint: checkpoint,
-                                          alsoRemoving: EvaluationReport.fileNames)
-                } else {
-                    trainer = try Trainer(resuming: checkpoint, train: trainCorpus, valid: validCorpus, threads: threads)
-                    note("resuming \(folder) at step \(trainer.state.step), epoch \(trainer.state.epoch)")
-                }
-                describe(trainer)
-                let progress = Progress()
-                try trainer.run(shouldStop: { stopRequested.load(ordering: .relaxed) }) { event in
-                    progress.show(event)
-                }
-                if stopRequested.load(ordering: .relaxed) { return }
-                try finish(trainer, testCorpus: testCorpus)
-            }
+            communicator.finish()
         }
+    }
+
+    /// The training, on one process of `communicator`: rank 0 alone makes, holds and
+    /// writes the folder and shows progress.
+    private func training(on communicator: any Communicator) throws {
+        let writes = communicator.writes
+        installStopHandlers()
+        let folder = out ?? defaultFolder
+        let checkpoint = Checkpoint(folder: folder)
+        // Settings first: a bad value is reported before any corpus is read.
+        if resume {
+            if let given = settingsGiven.first {
+                throw ValidationError("\(given) cannot be used with --resume: the settings are those in "
+                                      + "\(checkpoint.configPath) (only --threads may change)")
+            }
+            if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        }
+        if resume && overwrite { throw ValidationError("--resume and --overwrite cannot be used together") }
+        let settings = resume ? nil : try settings()
+        let trainCorpus = try ParallelCorpus(prefix: train)
+        let validCorpus = try ParallelCorpus(prefix: valid)
+        // Read now, so that a mistyped --test fails before training rather than after.
+        let testCorpus = test.isEmpty ? nil : try ParallelCorpus(prefix: test)
+        if !resume && writes { try createFolder(atPath: folder, purpose: "the checkpoint folder") }
+        // The training owns its folder from before it reads or removes anything there
+        // until it ends: a second one would remove or overwrite the files under it.
+        try holding(folder, if: writes) {
+            if writes && !resume && !overwrite && checkpoint.holdsTraining {
+                throw ValidationError("\(folder) already holds a training: --resume continues it, "
+                                      + "--overwrite replaces it, or choose another --out")
+            }
+            let trainer: Trainer
+            if let settings {
+                trainer = try Trainer(config: settings, train: trainCorpus, valid: validCorpus, checkpoint: checkpoint,
+                                      alsoRemoving: EvaluationReport.fileNames, communicator: communicator)
+            } else {
+                trainer = try Trainer(resuming: checkpoint, train: trainCorpus, valid: validCorpus, threads: threads,
+                                      communicator: communicator)
+                if writes { note("resuming \(folder) at step \(trainer.state.step), epoch \(trainer.state.epoch)") }
+            }
+            if writes { describe(trainer) }
+            let progress = Progress()
+            try trainer.run(shouldStop: { stopRequested.load(ordering: .relaxed) }) { event in
+                if writes { progress.show(event) }
+            }
+            // Under mpirun a process may stop because another one was asked to.
+            if stopRequested.load(ordering: .relaxed) || trainer.state.stopReason == nil || !writes { return }
+            try finish(trainer, testCorpus: testCorpus)
+        }
+    }
+
+    /// Runs `body` holding `folder` (``FolderLock``) when this process writes there (rank 0);
+    /// the others write nothing in it.
+    private func holding(_ folder: String, if writes: Bool, _ body: () throws -> Void) throws {
+        if writes { try FolderLock.holding(folder, for: "nmt train", body) } else { try body() }
     }
 
     /// checkpoints/tiny, or tiny-none without attention, or tiny-transformer for a
@@ -203,6 +227,11 @@ struct Train: ParsableCommand {
             model: \(Self.sizes(of: m)), \(trainer.model.parameterCount) parameters
             checkpoints: \(trainer.checkpoint.folder) (Ctrl-C saves and stops after this step; twice, at once)
             """)
+        let processes = trainer.communicator.size
+        if processes > 1 {
+            note("processes: \(processes) (mpirun), each taking \(trainer.config.training.batchSize) sentences of every "
+                 + "batch of \(processes * trainer.config.training.batchSize)")
+        }
     }
 
     /// The architecture and its sizes, as the start of training says them.

@@ -5,6 +5,7 @@ import NeuralNet
 import Files
 import Scoring
 import Text
+import Distributed
 
 /// What the trainer reports while it runs; the command line decides how to show it.
 public enum TrainingEvent {
@@ -28,6 +29,11 @@ public enum TrainingEvent {
 /// A trainer writes and removes files in its folder as it goes, so whoever runs one must
 /// hold the folder (see `FolderLock`, as `nmt train` does) from before it is made until
 /// it is done with.
+///
+/// Data-parallel (docs/distributed.md): with a `communicator` of N processes, every
+/// process runs a trainer; their epochs are of batches of N × `batchSize` sentences, and
+/// each takes its share of every batch (`distributedTrainingStep`). Rank 0 alone
+/// validates and writes files, and broadcasts what the validation decided.
 public final class Trainer {
     public let config: Configuration
     public let checkpoint: Checkpoint
@@ -38,14 +44,19 @@ public final class Trainer {
     public private(set) var log: [LogEntry]
     private var optimizer: Adam
     private let batcher: Batcher
+    /// The processes of a data-parallel training, or ``SingleProcess``.
+    public let communicator: any Communicator
+    /// Seconds spent in all-reduces since they were last reported.
+    private var allReduceSeconds = 0.0, allReduceSteps = 0
 
     /// A new training into `checkpoint`'s folder, which is created, or cleared of an
     /// earlier training's files and of `derivedFiles`, those written from it (see
     /// `Checkpoint.removeTraining`). Nothing is written or removed if the length limit
     /// leaves no pair to train on.
     public init(config: Configuration, train: ParallelCorpus, valid: ParallelCorpus, checkpoint: Checkpoint,
-                alsoRemoving derivedFiles: [String] = []) throws {
+                alsoRemoving derivedFiles: [String] = [], communicator: any Communicator = SingleProcess()) throws {
         self.config = config
+        self.communicator = communicator
         self.checkpoint = checkpoint
         let tokenizer = WordTokenizer(lowercase: config.vocabulary.lowercase)
         self.train = try TrainingData(corpus: train, tokenizer: tokenizer, maxLength: config.training.maxLength,
@@ -56,11 +67,13 @@ public final class Trainer {
         model = config.model.makeModel(sourceVocabularySize: self.train.source.count,
                         targetVocabularySize: self.train.target.count, generator: &generator)
         optimizer = config.training.optimizer(over: model.parameters)
-        batcher = config.training.batcher(pairs: self.train.pairs)
+        batcher = config.training.batcher(pairs: self.train.pairs, processes: communicator.size)
         state = TrainerState(epochGenerator: SeededGenerator(seed: config.training.seed &+ 1),
                              dropoutGenerator: SeededGenerator(seed: config.training.seed &+ 2),
                              learningRate: config.training.learningRate, trainingPairs: self.train.pairs.count)
+        state.processes = communicator.size > 1 ? communicator.size : nil
         log = []
+        guard communicator.writes else { return }
         try checkpoint.removeTraining(alsoRemoving: derivedFiles)
         try checkpoint.writeDescription(config, source: self.train.source, target: self.train.target,
                                         subwords: self.train.subwords)
@@ -72,7 +85,8 @@ public final class Trainer {
     /// replaces the saved thread count, for another machine; the losses may then differ
     /// in their last bits from those of an uninterrupted run.
     public init(resuming checkpoint: Checkpoint, train: ParallelCorpus, valid: ParallelCorpus,
-                threads: Int? = nil) throws {
+                threads: Int? = nil, communicator: any Communicator = SingleProcess()) throws {
+        self.communicator = communicator
         let description = try checkpoint.readDescription()
         (model, optimizer, state) = try TrainingSnapshot.read(checkpoint.optimizerPath, checkpoint: checkpoint,
                                                               description: description)
@@ -91,7 +105,14 @@ public final class Trainer {
             throw InputError(path: train.sourcePath, "\(self.train.pairs.count) training pairs, but the checkpoint was "
                              + "trained on \(state.trainingPairs); resuming needs the same corpus and --max-length")
         }
-        batcher = config.training.batcher(pairs: self.train.pairs)
+        let processes = state.processes ?? 1
+        guard processes == communicator.size else {
+            throw InputError(path: checkpoint.optimizerPath, "trained on \(processes) process(es), resumed on "
+                             + "\(communicator.size): resume with the same mpirun -np, or the batches would differ")
+        }
+        batcher = config.training.batcher(pairs: self.train.pairs, processes: communicator.size)
+        log = []
+        guard communicator.writes else { return }
         // log.jsonl is written before the snapshot, so it may hold lines of a save that
         // never took effect; their validations will be run again.
         let savedStep = state.step
@@ -142,13 +163,18 @@ public final class Trainer {
                 }
                 let due = settings.validateEvery > 0 ? state.step % settings.validateEvery == 0 : endOfEpoch
                 if due {
-                    try validate(tokensPerSecond: Double(tokensThisRun) / max(secondsThisRun, 1e-9), report: report)
+                    if communicator.writes {
+                        try validate(tokensPerSecond: Double(tokensThisRun) / max(secondsThisRun, 1e-9), report: report)
+                    }
+                    followRankZero()
+                    reportAllReduces(report)
                 }
                 if state.epoch > settings.maxEpochs && state.stopReason == nil {
                     state.stopReason = "reached \(settings.maxEpochs) epochs"
                 }
                 if state.stopReason != nil { break }
-                if shouldStop() {
+                if stopAgreed(shouldStop()) {
+                    reportAllReduces(report)
                     try saveLast()
                     report(.note("stopped at step \(state.step); continue with --resume"))
                     return
@@ -163,6 +189,7 @@ public final class Trainer {
     /// gradient that is not finite stops training with nothing changed, neither the
     /// weights nor the state: the last save stays the one to resume from.
     private func update(_ batch: Batch) throws -> Double {
+        if communicator.size > 1 { return try distributedUpdate(batch) }
         var dropout: SeededGenerator? = state.dropoutGenerator
         let rate = config.training.learningRate(step: state.step + 1, current: state.learningRate)
         let loss = try model.trainingStep(batch, optimizer: &optimizer, learningRate: rate,
@@ -171,6 +198,50 @@ public final class Trainer {
         state.learningRate = rate
         state.step += 1
         return loss
+    }
+
+    /// One update from this process's share of `batch`. Its dropout generator is derived
+    /// from the seed, the step and the rank, not saved: only rank 0 writes the snapshot,
+    /// and a resumed run must draw every process's masks as the uninterrupted one did.
+    private func distributedUpdate(_ batch: Batch) throws -> Double {
+        let (rank, size) = (communicator.rank, communicator.size)
+        let stream = UInt64(state.step + 1) << 20 | UInt64(rank)  // distinct for fewer than 2²⁰ ranks
+        var dropout: SeededGenerator? = SeededGenerator(seed: (config.training.seed &+ 2) ^ (stream &* 0x9E37_79B9_7F4A_7C15))
+        let rate = config.training.learningRate(step: state.step + 1, current: state.learningRate)
+        let (loss, seconds) = try model.distributedTrainingStep(
+            batcher.share(of: batch, rank: rank, processes: size), batchTokens: batch.targetTokens,
+            optimizer: &optimizer, learningRate: rate, dropout: &dropout, settings: config.training,
+            step: state.step + 1, communicator: communicator)
+        allReduceSeconds += seconds
+        allReduceSteps += 1
+        state.learningRate = rate
+        state.step += 1
+        return loss
+    }
+
+    /// Whether any process was asked to stop (Ctrl-C, SIGTERM): an all-reduce, so that
+    /// every process stops after the same step.
+    private func stopAgreed(_ asked: Bool) -> Bool {
+        guard communicator.size > 1 else { return asked }
+        return communicator.allReduceSum(asked ? 1 : 0) > 0
+    }
+
+    /// After rank 0 validated: every process takes the learning rate and whether to stop,
+    /// which rank 0 decided from the validation BLEU.
+    private func followRankZero() {
+        guard communicator.size > 1 else { return }
+        var decision = [Double(state.learningRate), state.stopReason == nil ? 0 : 1]
+        communicator.broadcast(&decision, from: 0)
+        state.learningRate = Float(decision[0])
+        if decision[1] != 0 && state.stopReason == nil { state.stopReason = "rank 0 stopped the training" }
+    }
+
+    /// The mean time of the all-reduces since the last report, as a note.
+    private func reportAllReduces(_ report: (TrainingEvent) -> Void) {
+        guard communicator.size > 1, allReduceSteps > 0 else { return }
+        report(.note(String(format: "all-reduce of the gradients: %.1f ms per step over %d processes",
+                            1000 * allReduceSeconds / Double(max(allReduceSteps, 1)), communicator.size)))
+        (allReduceSeconds, allReduceSteps) = (0, 0)
     }
 
     /// Validation loss and BLEU, the log line, the checkpoints, and the schedule.
@@ -256,6 +327,7 @@ public final class Trainer {
     /// 3. last.safetensors and trainer.json, the same weights and state for translating
     ///    and for reading.
     private func saveLast() throws {
+        guard communicator.writes else { return }
         try LogEntry.writeLog(log, to: checkpoint.logPath)
         try TrainingSnapshot.write(model: model, optimizer: optimizer, state: state, to: checkpoint.optimizerPath)
         try checkpoint.writeWeights(model, to: checkpoint.lastWeightsPath)

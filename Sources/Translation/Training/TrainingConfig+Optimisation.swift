@@ -11,9 +11,11 @@ extension TrainingConfig {
 
     /// Batches of `batchSize` sentences, or, with `batchTokens`, of as many sentences of
     /// alike length as fit that many padded target tokens.
-    public func batcher(pairs: [(source: [Int], target: [Int])]) -> Batcher {
-        batchTokens > 0 ? Batcher(pairs: pairs, batchSize: batchTokens, tokenBudget: batchTokens)
-            : Batcher(pairs: pairs, batchSize: batchSize)
+    /// With `processes` > 1 (data-parallel training), the batches are those of all the
+    /// processes together, `processes` times as large, which each process then shares.
+    public func batcher(pairs: [(source: [Int], target: [Int])], processes: Int = 1) -> Batcher {
+        batchTokens > 0 ? Batcher(pairs: pairs, batchSize: batchTokens * processes, tokenBudget: batchTokens * processes)
+            : Batcher(pairs: pairs, batchSize: batchSize * processes)
     }
 
     /// The learning rate of update `step` (from 1): under `plateau`, `current`, the rate

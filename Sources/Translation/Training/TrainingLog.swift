@@ -75,6 +75,10 @@ public struct TrainerState: Codable, Equatable, Sendable {
     /// The number of training pairs, since resuming on another corpus would not continue
     /// the same epoch.
     public var trainingPairs = 0
+    /// The processes of a data-parallel training, nil for one (and in checkpoints written
+    /// before distributed training): resuming needs the same number, since each step's
+    /// batch is processes × batchSize sentences.
+    public var processes: Int?
     /// Why training ended, once it has (nil while it can go on).
     public var stopReason: String?
 }

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The distributed tests: data-parallel training under Open MPI (docs/distributed.md).
+#
+# 1. Equivalence: with dropout off and one thread per process, 2 processes at batch 16
+#    follow the losses of 1 process at batch 32, and end with the same weights, to a
+#    relative 1e-4 (only the order of floating-point sums differs).
+# 2. Resume: a 2-process run stopped by SIGTERM to mpirun and resumed with --resume ends
+#    exactly (bitwise) where an uninterrupted 2-process run ends.
+# 3. Failure: a rank that fails stops the job with `error: rank R: ...`, never a hang.
+#
+# Installs Open MPI with install-deps.sh --mpi; prints PASS or FAIL for each and exits
+# non-zero if any failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --mpi || exit 1
+swift build -c release --product nmt || exit 1
+nmt=.build/release/nmt
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mpirun=(mpirun --oversubscribe -np 2)
+[ "$(id -u)" -eq 0 ] && mpirun=(mpirun --allow-run-as-root --oversubscribe -np 2)
+# A small model on the bundled corpus; the schedule never changes the learning rate, so
+# that a validation BLEU that differs by a hair cannot make the runs part ways.
+small=(--test '' --dropout 0 --label-smoothing 0 --threads 1 --seed 7 --validate-every 20
+       --embedding-size 32 --encoder-hidden-size 32 --decoder-hidden-size 32 --attention-size 32
+       --patience 1000 --decay-patience 1000 --average-last 0)
+failures=0
+result() {  # NAME STATUS
+    if [ "$2" -eq 0 ]; then echo "PASS: $1"; else echo "FAIL: $1"; failures=$((failures + 1)); fi
+}
+
+echo "== equivalence: 1 process at batch 32, 2 processes at batch 16"
+$nmt train "${small[@]}" --epochs 1 --batch-size 32 --out "$work/one" 2>"$work/one.err"
+one=$?
+timeout 600 "${mpirun[@]}" $nmt train "${small[@]}" --epochs 1 --batch-size 16 --out "$work/two" 2>"$work/two.err"
+two=$?
+if [ $one -eq 0 ] && [ $two -eq 0 ]; then
+    scripts/compare-runs.py "$work/one" "$work/two" 1e-4
+    result "2 processes at batch 16 = 1 process at batch 32 (relative 1e-4)" $?
+else
+    tail -n 5 "$work/one.err" "$work/two.err"
+    result "the equivalence runs ran (exit statuses $one and $two)" 1
+fi
+
+echo "== resume: a 2-process run stopped by SIGTERM and resumed, against an uninterrupted one"
+timeout 600 "${mpirun[@]}" $nmt train "${small[@]}" --epochs 2 --batch-size 16 --out "$work/whole" 2>"$work/whole.err"
+whole=$?
+"${mpirun[@]}" $nmt train "${small[@]}" --epochs 2 --batch-size 16 --out "$work/parts" 2>"$work/parts.err" &
+job=$!
+for _ in $(seq 600); do [ -s "$work/parts/log.jsonl" ] && break; sleep 0.1; done
+kill -TERM $job
+wait $job
+# mpirun's own status after a SIGTERM is not the processes': the note says they saved.
+grep -q "continue with --resume" "$work/parts.err"
+stopped=$?
+timeout 600 "${mpirun[@]}" $nmt train --resume --test '' --out "$work/parts" 2>>"$work/parts.err"
+resumed=$?
+if [ $whole -eq 0 ] && [ $stopped -eq 0 ] && [ $resumed -eq 0 ]; then
+    grep "resuming" "$work/parts.err"
+    scripts/compare-runs.py "$work/parts" "$work/whole" 0
+    result "stopped and resumed = uninterrupted, bitwise" $?
+else
+    tail -n 5 "$work/whole.err" "$work/parts.err"
+    result "the resume runs ran (whole run $whole, stop note found $stopped, resumed $resumed; 0 is success)" 1
+fi
+
+echo "== failure: rank 0 refuses a folder that holds a training; the job ends, no hang"
+timeout 120 "${mpirun[@]}" $nmt train "${small[@]}" --epochs 1 --out "$work/one" 2>"$work/fail.err"
+failed=$?
+cat "$work/fail.err" | grep "^error: rank" | head -3
+[ $failed -ne 0 ] && [ $failed -ne 124 ] && grep -q "^error: rank 0: .*already holds a training" "$work/fail.err"
+result "a failing rank ends the job with its message (exit status $failed)" $?
+
+if [ $failures -eq 0 ]; then echo "distributed tests: PASS"; else echo "distributed tests: FAIL ($failures failed)"; fi
+[ $failures -eq 0 ]

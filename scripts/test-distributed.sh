@@ -13,8 +13,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --mpi || exit 1
-swift build --product nmt || exit 1
-nmt=.build/debug/nmt
+swift build -c release --product nmt || exit 1
+nmt=.build/release/nmt
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mpirun=(mpirun --oversubscribe -np 2)

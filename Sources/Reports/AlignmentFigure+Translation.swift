@@ -7,9 +7,7 @@ extension AlignmentFigure {
     /// The figure of a translation. A model without attention (the RNNencdec baseline)
     /// leaves `alignment` empty; its figure says so instead of drawing a matrix.
     public init(_ translation: Translation, caption: String) {
-        let source = translation.sourceTokens + ["</s>"]
-        let endsWithEOS = translation.alignment.count > translation.tokens.count
-        let target = translation.tokens + (endsWithEOS ? ["</s>"] : [])
+        let (source, target) = (translation.alignedSourceTokens, translation.alignedTargetTokens)
         if translation.sourceTokens.isEmpty {
             self.init(sourceTokens: source, targetTokens: target, weights: translation.alignment,
                       caption: caption, note: "An empty line: nothing was translated.")
@@ -25,9 +23,7 @@ extension AlignmentFigure {
     /// attention, every layer of a Transformer), captioned "`caption`, head i" (or
     /// "layer l, head i") from 1; none for a model with one.
     public static func heads(of translation: Translation, caption: String) -> [AlignmentFigure] {
-        let source = translation.sourceTokens + ["</s>"]
-        let endsWithEOS = translation.heads.count > translation.tokens.count
-        let target = translation.tokens + (endsWithEOS ? ["</s>"] : [])
+        let (source, target) = (translation.alignedSourceTokens, translation.alignedTargetTokens)
         return translation.headAlignments.map { head in
             AlignmentFigure(sourceTokens: source, targetTokens: target, weights: head.weights,
                             caption: "\(caption), \(head.name)")

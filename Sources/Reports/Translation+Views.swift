@@ -9,13 +9,12 @@ extension AlignmentViewer.Sentence {
     /// attention, which the page says): the alignment, then each head's for a model with
     /// several.
     public init(_ translation: Translation) {
-        let endsWithEOS = translation.alignment.count > translation.tokens.count
         let hasAttention = !translation.alignment.isEmpty
         let heads = translation.headAlignments
         let mean = AlignmentViewer.Matrix(name: heads.isEmpty ? "attention" : translation.headLayers > 1 ? "last layer, all heads (mean)" : "all heads (mean)",
                                           weights: translation.alignment)
-        self.init(sourceTokens: translation.sourceTokens + (hasAttention ? ["</s>"] : []),
-                  targetTokens: translation.tokens + (endsWithEOS ? ["</s>"] : []),
+        self.init(sourceTokens: hasAttention ? translation.alignedSourceTokens : translation.sourceTokens,
+                  targetTokens: translation.alignedTargetTokens,
                   matrices: hasAttention ? [mean] + heads.map { AlignmentViewer.Matrix(name: $0.name, weights: $0.weights) } : [])
     }
 }

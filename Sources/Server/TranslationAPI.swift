@@ -77,11 +77,10 @@ public struct TranslationAPI: Sendable {
     /// without attention; local attention's rows sum to less, outside its window). `heads`
     /// holds each head's matrix of the same shape, for a model with several.
     static func json(_ translation: Translation) -> [String: Any] {
-        let endsWithEOS = translation.alignment.count > translation.tokens.count
         return [
             "text": translation.text,
-            "tokens": translation.tokens + (endsWithEOS ? ["</s>"] : []),
-            "sourceTokens": translation.sourceTokens + (translation.alignment.isEmpty ? [] : ["</s>"]),
+            "tokens": translation.alignedTargetTokens,
+            "sourceTokens": translation.alignment.isEmpty ? translation.sourceTokens : translation.alignedSourceTokens,
             "alignment": translation.alignment,
             "score": translation.logProbability,
             "alternatives": translation.alternatives.map { ["text": $0.text, "score": $0.score] as [String: Any] },

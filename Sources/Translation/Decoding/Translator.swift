@@ -24,6 +24,15 @@ public struct Translation: Sendable {
     /// How many layers `heads` holds.
     public var headLayers = 0
 
+    /// The labels of the alignment's columns: the source tokens, then `</s>`.
+    public var alignedSourceTokens: [String] { sourceTokens + ["</s>"] }
+
+    /// The labels of the alignment's rows (and the heads'): the output tokens, then `</s>`
+    /// if the search reached it, which then has a row of its own.
+    public var alignedTargetTokens: [String] {
+        tokens + (max(alignment.count, heads.count) > tokens.count ? ["</s>"] : [])
+    }
+
     /// Each head's matrix [output step][source], named `head i` (or `layer l, head i` for a
     /// model of several layers, counted from 1): `heads` turned inside out.
     public var headAlignments: [(name: String, weights: [[Float]])] {

@@ -97,14 +97,17 @@ public struct Translator {
     /// the tokenizer and the subword merges, not the model.
     public var sourceTokenCounter: @Sendable (String) -> Int {
         let (tokenizer, subwords) = (tokenizer, subwords)
-        return { sentence in
-            let words = tokenizer.tokenize(sentence)
-            return subwords?.segment([words])[0].count ?? words.count
-        }
+        return { Self.tokens(of: [$0], tokenizer: tokenizer, subwords: subwords)[0].count }
     }
 
     /// The tokens of each sentence, split into subwords if the model works on subwords.
     func tokens(of sentences: [String]) -> [[String]] {
+        Self.tokens(of: sentences, tokenizer: tokenizer, subwords: subwords)
+    }
+
+    /// Words by `tokenizer`, then subwords by `subwords` if given.
+    private static func tokens(of sentences: [String], tokenizer: WordTokenizer,
+                               subwords: BytePairEncoding?) -> [[String]] {
         let words = sentences.map(tokenizer.tokenize)
         return subwords?.segment(words) ?? words
     }

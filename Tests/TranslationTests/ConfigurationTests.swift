@@ -123,6 +123,26 @@ struct ConfigurationTests {
         #expect(config.training.averageLast == 0 && config.vocabulary.merges == 0 && config.model.decoderHiddenSize == 64)
     }
 
+    /// A setting added later was loaded with its default even when the checkpoint's model
+    /// came with it: a multi-head checkpoint without its heads, or a Transformer without
+    /// its size, cannot predate the setting, so it has lost it and is refused.
+    @Test(arguments: [("multi-head", "rnn", "model.attentionHeads"), ("local", "rnn", "model.attentionWindow"),
+                      ("location", "rnn", "model.locationFilters"), ("location", "rnn", "model.locationWidth"),
+                      ("additive", "transformer", "model.modelSize"), ("additive", "transformer", "model.tieOutput"),
+                      ("additive", "transformer", "training.schedule"),
+                      ("additive", "transformer", "training.adamEpsilon")])
+    func aSettingTheModelCameWithIsRequired(_ attention: String, _ architecture: String, _ setting: String) throws {
+        let kind: [String: Any?] = ["model.attention": attention, "model.architecture": architecture]
+        let text = try checkpointJSON(kind.merging([setting: nil]) { $1 })
+        let error = #expect(throws: InputError.self) { try Configuration.parse(text, path: "c.json", as: .checkpoint) }
+        #expect(error?.description == "c.json: missing setting \(setting), which this model needs")
+        #expect(try Configuration.parse(try checkpointJSON(kind), path: "c.json", as: .checkpoint).model.attention.rawValue
+                == attention)
+        // The same setting may be missing from a model that does not read it.
+        let other: [String: Any?] = ["model.attention": "additive", "model.architecture": "rnn", setting: nil]
+        #expect(try Configuration.parse(try checkpointJSON(other), path: "c.json", as: .checkpoint).model.architecture == .rnn)
+    }
+
     /// Another version may name other settings: its number is the error, not their names.
     @Test func anotherFormatVersionIsNamedBeforeItsSettings() {
         for source in [Configuration.Source.overrides, .checkpoint] {

@@ -64,6 +64,9 @@ extension Configuration {
             throw InputError(path: path, "\(error)")
         }
         if source == .checkpoint {
+            if let lost = addedLater.first(where: { $0.neededBy(config) }) {
+                throw InputError(path: path, "missing setting \(lost.setting), which this model needs")
+            }
             for setting in addedLater { setting.asBefore(&config) }
         }
         if let problem = config.problems.first { throw InputError(path: path, problem) }

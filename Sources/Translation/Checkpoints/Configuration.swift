@@ -141,31 +141,59 @@ public struct Configuration: Codable, Equatable, Sendable {
     /// exception: older checkpoints of the same version lack it, so it is listed here with
     /// the value that reproduces how they were made, which need not be the default of a
     /// new training. Whoever adds a setting to a released format version adds it here.
-    static let settingsAddedLater: [(setting: String, asBefore: @Sendable (inout Configuration) -> Void)] = [
-        ("training.labelSmoothing", { $0.training.labelSmoothing = 0 }),
-        ("training.averageLast", { $0.training.averageLast = 0 }),
-        ("vocabulary.merges", { $0.vocabulary.merges = 0 }),
-        ("model.architecture", { $0.model.architecture = .rnn }),
-        // Read only by the attention kinds that came with them, which no earlier checkpoint has.
-        ("model.attentionHeads", { $0.model.attentionHeads = ModelConfig().attentionHeads }),
-        ("model.attentionWindow", { $0.model.attentionWindow = ModelConfig().attentionWindow }),
-        ("model.locationFilters", { $0.model.locationFilters = ModelConfig().locationFilters }),
-        ("model.locationWidth", { $0.model.locationWidth = ModelConfig().locationWidth }),
-        // Read only by the Transformer, which no earlier checkpoint is.
-        ("model.modelSize", { $0.model.modelSize = ModelConfig().modelSize }),
-        ("model.heads", { $0.model.heads = ModelConfig().heads }),
-        ("model.encoderLayers", { $0.model.encoderLayers = ModelConfig().encoderLayers }),
-        ("model.decoderLayers", { $0.model.decoderLayers = ModelConfig().decoderLayers }),
-        ("model.feedForwardSize", { $0.model.feedForwardSize = ModelConfig().feedForwardSize }),
-        ("model.tieOutput", { $0.model.tieOutput = false }),
+    ///
+    /// `neededBy` names the models that came with the setting: no earlier checkpoint is
+    /// one of them, so for those the setting is refused when missing like any other (a
+    /// multi-head checkpoint without `model.attentionHeads` has lost it, not predated it).
+    static let settingsAddedLater: [SettingAddedLater] = [
+        SettingAddedLater("training.labelSmoothing") { $0.training.labelSmoothing = 0 },
+        SettingAddedLater("training.averageLast") { $0.training.averageLast = 0 },
+        SettingAddedLater("vocabulary.merges") { $0.vocabulary.merges = 0 },
+        SettingAddedLater("model.architecture") { $0.model.architecture = .rnn },
+        // Read only by the attention kinds that came with them.
+        SettingAddedLater("model.attentionHeads", neededBy: { $0.usesAttention(.multiHead) }) { _ in },
+        SettingAddedLater("model.attentionWindow", neededBy: { $0.usesAttention(.local) }) { _ in },
+        SettingAddedLater("model.locationFilters", neededBy: { $0.usesAttention(.location) }) { _ in },
+        SettingAddedLater("model.locationWidth", neededBy: { $0.usesAttention(.location) }) { _ in },
+        // Read only by the Transformer, which came with them.
+        SettingAddedLater("model.modelSize", neededBy: \.isTransformer) { _ in },
+        SettingAddedLater("model.heads", neededBy: \.isTransformer) { _ in },
+        SettingAddedLater("model.encoderLayers", neededBy: \.isTransformer) { _ in },
+        SettingAddedLater("model.decoderLayers", neededBy: \.isTransformer) { _ in },
+        SettingAddedLater("model.feedForwardSize", neededBy: \.isTransformer) { _ in },
+        SettingAddedLater("model.tieOutput", neededBy: \.isTransformer) { $0.model.tieOutput = false },
         // How earlier checkpoints were trained: halving on a plateau, batches of sentences,
-        // Adam's usual β₂ and ε.
-        ("training.schedule", { $0.training.schedule = .plateau }),
-        ("training.warmupSteps", { $0.training.warmupSteps = TrainingConfig().warmupSteps }),
-        ("training.batchTokens", { $0.training.batchTokens = 0 }),
-        ("training.adamBeta2", { $0.training.adamBeta2 = 0.999 }),
-        ("training.adamEpsilon", { $0.training.adamEpsilon = 1e-8 }),
+        // Adam's usual β₂ and ε. Every Transformer checkpoint has them.
+        SettingAddedLater("training.schedule", neededBy: \.isTransformer) { $0.training.schedule = .plateau },
+        SettingAddedLater("training.warmupSteps", neededBy: \.isTransformer) { _ in },
+        SettingAddedLater("training.batchTokens", neededBy: \.isTransformer) { $0.training.batchTokens = 0 },
+        SettingAddedLater("training.adamBeta2", neededBy: \.isTransformer) { $0.training.adamBeta2 = 0.999 },
+        SettingAddedLater("training.adamEpsilon", neededBy: \.isTransformer) { $0.training.adamEpsilon = 1e-8 },
     ]
+
+    /// A setting that checkpoints of the current format version written before it lack.
+    struct SettingAddedLater: Sendable {
+        /// Its key in config.json, sections joined with dots.
+        let setting: String
+        /// Whether a model needs it, so that it can only have been lost, not predate it.
+        let neededBy: @Sendable (Configuration) -> Bool
+        /// Sets it to what checkpoints written before it did (nothing, where the default is that).
+        let asBefore: @Sendable (inout Configuration) -> Void
+
+        init(_ setting: String, neededBy: @escaping @Sendable (Configuration) -> Bool = { _ in false },
+             asBefore: @escaping @Sendable (inout Configuration) -> Void) {
+            self.setting = setting
+            self.neededBy = neededBy
+            self.asBefore = asBefore
+        }
+    }
+
+    var isTransformer: Bool { model.architecture == .transformer }
+
+    /// Whether the model is the RNN with this attention kind.
+    func usesAttention(_ kind: ModelConfig.Attention) -> Bool {
+        model.architecture == .rnn && model.attention == kind
+    }
 
     public var formatVersion = Configuration.currentFormatVersion
     public var model = ModelConfig()

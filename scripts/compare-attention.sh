@@ -49,5 +49,5 @@ for kind in $seeded; do folders+=("$runs/$kind-seed2"); done
 
 compare=()
 for f in "${folders[@]:1}"; do compare+=(--compare "$f"); done
-.build/release/nmt evaluate --checkpoint "${folders[0]}" "${compare[@]}" --weights validated --valid $M/val \
+.build/release/nmt evaluate --checkpoint "${folders[0]}" "${compare[@]}" --valid $M/val \
     --test $M/test_2016_flickr --beam 5 --threads 2 --out "$runs/report"

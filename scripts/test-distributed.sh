@@ -71,5 +71,21 @@ cat "$work/fail.err" | grep "^error: rank" | head -3
 [ $failed -ne 0 ] && [ $failed -ne 124 ] && grep -q "^error: rank 0: .*already holds a training" "$work/fail.err"
 result "a failing rank ends the job with its message (exit status $failed)" $?
 
+echo "== a corpus missing or different on one rank stops the job before any folder is made"
+head -n 100 data/train.de >"$work/short.de"
+head -n 100 data/train.en >"$work/short.en"
+for case in short missing; do
+    timeout 120 "${mpirun[@]:0:${#mpirun[@]}-2}" -np 1 $nmt train "${small[@]}" --epochs 1 --out "$work/$case-run" \
+        : -np 1 $nmt train "${small[@]}" --epochs 1 --out "$work/$case-run" --train "$work/$case" \
+        2>"$work/$case.err"
+    failed=$?
+    grep "^error: rank" "$work/$case.err" | head -1
+    expected="differs from rank 0's copy"
+    [ $case = missing ] && expected="no such file"
+    [ $failed -ne 0 ] && [ $failed -ne 124 ] && [ ! -e "$work/$case-run" ] \
+        && grep -q "^error: rank 1: $work/$case.de: .*$expected" "$work/$case.err"
+    result "a $case corpus on rank 1 is named by rank 1 and leaves no folder (exit status $failed)" $?
+done
+
 if [ $failures -eq 0 ]; then echo "distributed tests: PASS"; else echo "distributed tests: FAIL ($failures failed)"; fi
 [ $failures -eq 0 ]

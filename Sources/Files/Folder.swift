@@ -21,3 +21,14 @@ public func createFolder(atPath path: String, purpose: String) throws(InputError
         throw InputError(path: path, "cannot create \(purpose): \(error.localizedDescription)")
     }
 }
+
+/// Removes the folder at `path` if it holds nothing but files named in `leftovers` (a
+/// lock file): what a command that created the folder leaves when it fails before
+/// writing anything there, so that the failure does not look like a training begun.
+/// A folder holding anything else stays as it is.
+public func removeFolderIfEmpty(atPath path: String, except leftovers: Set<String>) {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: path),
+          names.allSatisfy(leftovers.contains) else { return }
+    for name in names { try? FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(name)) }
+    try? FileManager.default.removeItem(atPath: path)
+}

@@ -115,7 +115,7 @@ public struct EvaluationReport: Sendable {
         var out = "# Evaluation of \(Self.escaped(main.name))\n\n"
         out += "Test set `\(testPrefix)` (\(main.sources.count) sentence pairs), "
             + (main.beam == 1 ? "greedy search" : "beam search (beam \(main.beam), α = \(main.alpha))")
-            + ", weights `\(main.weightsFile)`.\n\n"
+            + (Set(evaluations.map(\.weightsFile)).count == 1 ? ", weights `\(main.weightsFile)`.\n\n" : ", each model's weights as in the table.\n\n")
         out += scoresSection + modelSection + lengthSection + trainingSection + alignmentSection + examplesSection
         return out
     }
@@ -126,12 +126,17 @@ public struct EvaluationReport: Sendable {
             if evaluations.count > 1 { out += "\(Self.escaped(e.label)):\n\n" }
             out += "```text\n\(e.bleu.line)\n\(e.chrF.line)\n```\n\n"
         }
-        out += "| model | BLEU | chrF2 | sentences/s |\n| --- | ---: | ---: | ---: |\n"
+        out += "| model | weights | parameters | BLEU | chrF2 | training target tokens/s | epochs | sentences/s |\n"
+            + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
         for e in evaluations {
-            out += "| \(Self.escaped(e.label)) | \(Self.fixed(e.bleu.score)) | \(Self.fixed(e.chrF.score)) | "
-                + "\(Self.fixed(e.sentencesPerSecond)) |\n"
+            let training = e.log.last
+            out += "| \(Self.escaped(e.label)) | \(e.weightsFile.replacingOccurrences(of: ".safetensors", with: "")) | "
+                + "\(Self.grouped(e.parameterCount)) | \(Self.fixed(e.bleu.score)) | \(Self.fixed(e.chrF.score)) | "
+                + "\(training.map { Self.grouped(Int($0.tokensPerSecond.rounded())) } ?? "–") | "
+                + "\(training.map { "\($0.epoch)" } ?? "–") | \(Self.fixed(e.sentencesPerSecond)) |\n"
         }
-        return out + "\nSpeed: the wall-clock time of translating the whole test set (tokenizing, "
+        return out + "\nTraining target tokens/s: forward, backward and update, as log.jsonl gives it at the last "
+            + "validation. Speed: the wall-clock time of translating the whole test set (tokenizing, "
             + "search, detokenizing), not counting loading the model.\n\n"
     }
 

@@ -19,8 +19,14 @@ struct CheckpointOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Checkpoint folder (default: the most recently trained one under checkpoints/).",
                                valueName: "dir"))
     var checkpoint: String?
-    @Option(help: "Which weights to load: best (by validation BLEU), last, or averaged (the last validations' mean).")
-    var weights = Weights.best
+    @Option(help: """
+        Which weights to load: best (by validation BLEU), last, or averaged (the last validations' mean); \
+        default best, and for evaluate the better of best and averaged on --valid.
+        """)
+    var weights: Weights?
+
+    /// The weights file asked for, best if none was.
+    var weightsFile: String { (weights ?? .best).file }
 
     /// --checkpoint, or else the most recently trained folder under checkpoints/.
     func checkpointFolder() throws -> String {
@@ -33,7 +39,7 @@ struct CheckpointOptions: ParsableArguments {
 
     /// The translator saved in the checkpoint, with the weights asked for.
     func translator() throws -> Translator {
-        try Translator(checkpoint: Checkpoint(folder: try checkpointFolder()), weightsFile: weights.file)
+        try Translator(checkpoint: Checkpoint(folder: try checkpointFolder()), weightsFile: weightsFile)
     }
 }
 

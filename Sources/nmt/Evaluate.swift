@@ -18,16 +18,23 @@ struct Evaluate: ParsableCommand {
             model's settings and size, decoding speed, BLEU by source sentence length (figure 2 \
             of Bahdanau et al., 2015), training curves from log.jsonl, the alignments of three test \
             sentences (their figure 3) and example translations. --compare puts a second model, \
-            decoded the same way, beside the first in every table and figure.
+            decoded the same way, beside the first in every table and figure (repeat it for more). \
+            Without --weights, each checkpoint is tested with its best or its averaged weights, \
+            whichever translates --valid (greedy) with the higher BLEU.
             """)
 
     @OptionGroup var decoding: DecodingOptions
 
     @Option(help: "Test corpus: a path prefix completed by .de and .en.")
     var test = "data/test"
-    @Option(help: ArgumentHelp("A second checkpoint to compare with, e.g. the --attention none baseline.",
+    @Option(help: ArgumentHelp("""
+        Validation corpus prefix, on which the better of best and averaged weights is chosen \
+        when --weights is not given.
+        """))
+    var valid = "data/valid"
+    @Option(help: ArgumentHelp("Another checkpoint to compare with, e.g. the --attention none baseline; may be repeated.",
                                valueName: "dir"))
-    var compare: String?
+    var compare: [String] = []
     @Option(help: ArgumentHelp("Folder for the report (default: the checkpoint folder).", valueName: "dir"))
     var out: String?
 
@@ -37,11 +44,21 @@ struct Evaluate: ParsableCommand {
             setBLASThreads(decoding.threads)
             let corpus = try ParallelCorpus(prefix: test)
             let folder = try decoding.model.checkpointFolder()
-            let folders = [folder] + (compare.map { [$0] } ?? [])
-            let evaluations = try folders.map { folder in
-                try Evaluation(checkpoint: Checkpoint(folder: folder), corpus: corpus,
-                               weightsFile: decoding.model.weights.file, beam: decoding.beam, alpha: decoding.alpha,
-                               limit: decoding.limit, batchSize: decoding.batchSize)
+            // Read only if some checkpoint has averaged weights to choose between.
+            var validation: ParallelCorpus?
+            let evaluations = try ([folder] + compare).map { folder in
+                let checkpoint = try Checkpoint(folder: folder)
+                var weightsFile = decoding.model.weightsFile
+                if decoding.model.weights == nil && WeightsChoice.candidates(checkpoint).count > 1 {
+                    if validation == nil { validation = try ParallelCorpus(prefix: valid) }
+                    let choice = try WeightsChoice(checkpoint: checkpoint, valid: validation!, limit: decoding.limit,
+                                                   batchSize: decoding.batchSize)
+                    print("\(folder): \(choice.description) on \(valid)")
+                    weightsFile = choice.chosen
+                }
+                return try Evaluation(checkpoint: checkpoint, corpus: corpus, weightsFile: weightsFile,
+                                      beam: decoding.beam, alpha: decoding.alpha, limit: decoding.limit,
+                                      batchSize: decoding.batchSize)
             }
             let report = EvaluationReport(evaluations[0], comparedWith: Array(evaluations.dropFirst()),
                                           testPrefix: test)

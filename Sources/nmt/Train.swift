@@ -113,32 +113,48 @@ struct Train: ParsableCommand {
         let validCorpus = try ParallelCorpus(prefix: valid)
         // Read now, so that a mistyped --test fails before training rather than after.
         let testCorpus = test.isEmpty ? nil : try ParallelCorpus(prefix: test)
+        try Trainer.checkSameCorpora([trainCorpus, validCorpus], on: communicator)
+        let createsFolder = writes && !resume && !FileManager.default.fileExists(atPath: folder)
         if !resume && writes { try createFolder(atPath: folder, purpose: "the checkpoint folder") }
         // The training owns its folder from before it reads or removes anything there
         // until it ends: a second one would remove or overwrite the files under it.
         try holding(folder, if: writes) {
-            if writes && !resume && !overwrite && checkpoint.holdsTraining {
-                throw ValidationError("\(folder) already holds a training: --resume continues it, "
-                                      + "--overwrite replaces it, or choose another --out")
+            // A folder made for a training that failed before writing anything goes again,
+            // removed while it is still held.
+            do { try train(in: checkpoint, settings: settings, trainCorpus, validCorpus, testCorpus, communicator) }
+            catch {
+                if createsFolder { removeFolderIfEmpty(atPath: folder, except: [FolderLock.fileName]) }
+                throw error
             }
-            let trainer: Trainer
-            if let settings {
-                trainer = try Trainer(config: settings, train: trainCorpus, valid: validCorpus, checkpoint: checkpoint,
-                                      alsoRemoving: EvaluationReport.fileNames, communicator: communicator)
-            } else {
-                trainer = try Trainer(resuming: checkpoint, train: trainCorpus, valid: validCorpus, threads: threads,
-                                      communicator: communicator)
-                if writes { note("resuming \(folder) at step \(trainer.state.step), epoch \(trainer.state.epoch)") }
-            }
-            if writes { describe(trainer) }
-            let progress = Progress()
-            try trainer.run(shouldStop: { stopRequested.load(ordering: .relaxed) }) { event in
-                if writes { progress.show(event) }
-            }
-            // Under mpirun a process may stop because another one was asked to.
-            if stopRequested.load(ordering: .relaxed) || trainer.state.stopReason == nil || !writes { return }
-            try finish(trainer, testCorpus: testCorpus)
         }
+    }
+
+    /// The training in the folder held: made or resumed, run, and reported on.
+    private func train(in checkpoint: Checkpoint, settings: Configuration?, _ trainCorpus: ParallelCorpus,
+                       _ validCorpus: ParallelCorpus, _ testCorpus: ParallelCorpus?,
+                       _ communicator: any Communicator) throws {
+        let writes = communicator.writes, folder = checkpoint.folder
+        if writes && !resume && !overwrite && checkpoint.holdsTraining {
+            throw ValidationError("\(folder) already holds a training: --resume continues it, "
+                                  + "--overwrite replaces it, or choose another --out")
+        }
+        let trainer: Trainer
+        if let settings {
+            trainer = try Trainer(config: settings, train: trainCorpus, valid: validCorpus, checkpoint: checkpoint,
+                                  alsoRemoving: EvaluationReport.fileNames, communicator: communicator)
+        } else {
+            trainer = try Trainer(resuming: checkpoint, train: trainCorpus, valid: validCorpus, threads: threads,
+                                  communicator: communicator)
+            if writes { note("resuming \(folder) at step \(trainer.state.step), epoch \(trainer.state.epoch)") }
+        }
+        if writes { describe(trainer) }
+        let progress = Progress()
+        try trainer.run(shouldStop: { stopRequested.load(ordering: .relaxed) }) { event in
+            if writes { progress.show(event) }
+        }
+        // Under mpirun a process may stop because another one was asked to.
+        if stopRequested.load(ordering: .relaxed) || trainer.state.stopReason == nil || !writes { return }
+        try finish(trainer, testCorpus: testCorpus)
     }
 
     /// Runs `body` holding `folder` (``FolderLock``) when this process writes there (rank 0);

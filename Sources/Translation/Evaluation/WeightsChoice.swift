@@ -25,16 +25,21 @@ public struct WeightsChoice: Sendable {
             + (FileManager.default.fileExists(atPath: averaged) ? [(averaged as NSString).lastPathComponent] : [])
     }
 
+    init(scores: [(file: String, bleu: Double)]) {
+        precondition(!scores.isEmpty, "a choice needs a candidate")
+        self.scores = scores
+    }
+
     /// Translates `valid` greedily with each candidate of `checkpoint` and scores it.
     public init(checkpoint: Checkpoint, valid: ParallelCorpus, limit: LengthLimit = LengthLimit(),
                 batchSize: Int = 64) throws {
         let lowercase = try checkpoint.readConfiguration().vocabulary.lowercase
-        scores = try Self.candidates(checkpoint).map { file in
+        self.init(scores: try Self.candidates(checkpoint).map { file in
             let translator = try Translator(checkpoint: checkpoint, weightsFile: file)
             let hypotheses = translator.translate(valid.sources, limit: limit, batchSize: batchSize).map(\.text)
             let bleu = BLEU(lowercase: lowercase).corpusScore(hypotheses: hypotheses, references: valid.targets)
             return (file, bleu.score)
-        }
+        })
     }
 
     /// "averaged.safetensors (validation BLEU 37.9; best.safetensors 37.2)".

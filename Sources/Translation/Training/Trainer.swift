@@ -245,6 +245,23 @@ public final class Trainer {
     }
 
     /// Validation loss and BLEU, the log line, the checkpoints, and the schedule.
+    /// Every process must have read the same corpora as rank 0: a stale or partial copy on
+    /// one machine would build other vocabularies or batches and silently train another
+    /// model (or deadlock in an all-reduce of another size). Each compares its fingerprints
+    /// with rank 0's; one that differs fails, which stops the job with its message. Called
+    /// by every process, before rank 0 makes the checkpoint folder.
+    public static func checkSameCorpora(_ corpora: [ParallelCorpus], on communicator: any Communicator) throws {
+        guard communicator.size > 1 else { return }
+        // A 64-bit fingerprint travels as two exact 32-bit halves, and the pair count with it.
+        let own = corpora.flatMap { [Double($0.fingerprint >> 32), Double($0.fingerprint & 0xffff_ffff), Double($0.pairs.count)] }
+        var rootCopy = own
+        communicator.broadcast(&rootCopy, from: 0)
+        for (i, corpus) in corpora.enumerated() where rootCopy[3 * i ..< 3 * i + 3] != own[3 * i ..< 3 * i + 3] {
+            throw InputError(path: corpus.sourcePath, "differs from rank 0's copy (\(corpus.pairs.count) pairs against "
+                             + "\(Int(rootCopy[3 * i + 2]))): every process must read the same corpus")
+        }
+    }
+
     private func validate(tokensPerSecond: Double, report: (TrainingEvent) -> Void) throws {
         let (validLoss, bleu) = evaluate()
         let trainLoss = state.lossSinceValidation / Double(max(state.tokensSinceValidation, 1))

@@ -21,7 +21,15 @@ public enum ChartPalette {
     public static let vermillion = "#D55E00"
     public static let green = "#009E73"
     public static let purple = "#CC79A7"
-    public static let all = [blue, vermillion, green, purple]
+    public static let orange = "#E69F00"
+    public static let skyBlue = "#56B4E9"
+    public static let black = "#000000"
+    public static let yellow = "#F0E442"
+    public static let grey = "#999999"
+    public static let brown = "#8C510A"
+    /// Okabe and Ito's eight colours, told apart by colour-blind readers too, and two more
+    /// for a comparison of ten models.
+    public static let all = [blue, vermillion, green, purple, orange, skyBlue, black, yellow, grey, brown]
 }
 
 /// What line and bar charts share: the title, a y axis from zero with round ticks and

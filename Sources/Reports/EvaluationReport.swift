@@ -69,8 +69,14 @@ public struct EvaluationReport: Sendable {
             series: evaluations.enumerated().map { i, e in
                 (e.label, e.bleuByLength.map(\.bleu), ChartPalette.all[i % ChartPalette.all.count])
             },
-            width: 520, height: 340)
+            width: Self.barChartWidth(groups: buckets.count, series: evaluations.count), height: 340)
         return chart.svg
+    }
+
+    /// Wide enough for bars of at least 12 pixels and a bar's gap between groups, and no
+    /// narrower than the 520 pixels of one or two models.
+    static func barChartWidth(groups: Int, series: Int) -> Double {
+        max(520, 110 + Double(groups * (series + 1)) * 12)
     }
 
     /// Loss per token (training dashed, validation solid) and validation BLEU over training

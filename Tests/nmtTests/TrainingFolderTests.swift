@@ -11,6 +11,27 @@ struct TrainingFolderTests {
                             "--epochs", "1", "--embedding-size", "4", "--encoder-hidden-size", "4",
                             "--decoder-hidden-size", "4", "--attention-size", "4"]
 
+    /// A first training that failed before writing anything (here: no pair short enough)
+    /// used to leave its new folder behind holding only the lock file, which looked like
+    /// a training begun.
+    @Test func aFailedFirstTrainingLeavesNoFolder() throws {
+        let fixture = try CommandFixture()
+        let arguments = training.map { $0 == "model" ? "runs/fresh" : $0 } + ["--max-length", "1"]
+        let outcome = try CommandRunner.run(arguments, in: fixture.folder)
+        #expect(outcome.firstErrorLine == "error: train.de: no pair has at most 1 tokens on both sides "
+                + "(30 longer ones left out); raise --max-length")
+        #expect(outcome.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: fixture.path("runs/fresh")))
+
+        // A folder that was there before stays, with what it held.
+        try FileManager.default.createDirectory(atPath: fixture.path("mine"), withIntermediateDirectories: false)
+        try fixture.write("mine/notes.txt", "keep me\n")
+        let again = try CommandRunner.run(training.map { $0 == "model" ? "mine" : $0 } + ["--max-length", "1"],
+                                          in: fixture.folder, run: "again")
+        #expect(again.status == 1)
+        #expect(FileManager.default.fileExists(atPath: fixture.path("mine/notes.txt")))
+    }
+
     @Test func aFolderHoldingATrainingIsNotTrainedOver() throws {
         let fixture = try CommandFixture()
         let before = try Data(contentsOf: URL(fileURLWithPath: fixture.path("model/best.safetensors")))

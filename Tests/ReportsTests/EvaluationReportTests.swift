@@ -88,7 +88,8 @@ struct EvaluationReportTests {
         #expect(e.bleu.line.hasPrefix("BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:"))
         #expect(markdown.contains("| parameters | 2,959,267 |"))
         #expect(markdown.contains("| 1–5 | 2 | 100.0 |"))
-        let scores = String(format: "| tiny (additive attention) | %.1f | %.1f | 24.0 |", e.bleu.score, e.chrF.score)
+        let scores = String(format: "| tiny (additive attention) | best | 2,959,267 | %.1f | %.1f | 2,000 | 3 | 24.0 |",
+                            e.bleu.score, e.chrF.score)
         #expect(markdown.contains(scores))
         for figure in EvaluationReport.Figure.allCases {
             #expect(markdown.contains("](\(figure.rawValue))"), "link to \(figure.rawValue)")

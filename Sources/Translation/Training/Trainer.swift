@@ -253,12 +253,17 @@ public final class Trainer {
     public static func checkSameCorpora(_ corpora: [ParallelCorpus], on communicator: any Communicator) throws {
         guard communicator.size > 1 else { return }
         // A 64-bit fingerprint travels as two exact 32-bit halves, and the pair count with it.
-        let own = corpora.flatMap { [Double($0.fingerprint >> 32), Double($0.fingerprint & 0xffff_ffff), Double($0.pairs.count)] }
-        var rootCopy = own
+        func summary(_ corpus: ParallelCorpus) -> [Double] {
+            let fingerprint = corpus.fingerprint
+            return [Double(fingerprint >> 32), Double(fingerprint & 0xffff_ffff), Double(corpus.pairs.count)]
+        }
+        let own = corpora.map(summary)
+        var rootCopy = own.flatMap { $0 }
         communicator.broadcast(&rootCopy, from: 0)
-        for (i, corpus) in corpora.enumerated() where rootCopy[3 * i ..< 3 * i + 3] != own[3 * i ..< 3 * i + 3] {
+        for (i, corpus) in corpora.enumerated() where Array(rootCopy[3 * i ..< 3 * i + 3]) != own[i] {
+            let rootPairs = Int(rootCopy[3 * i + 2])
             throw InputError(path: corpus.sourcePath, "differs from rank 0's copy (\(corpus.pairs.count) pairs against "
-                             + "\(Int(rootCopy[3 * i + 2]))): every process must read the same corpus")
+                             + "\(rootPairs)): every process must read the same corpus")
         }
     }
 

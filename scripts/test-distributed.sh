@@ -62,7 +62,8 @@ wait $job
 # mpirun's own status after a SIGTERM is not the processes': the note says they saved.
 grep -q "continue with --resume" "$work/parts.err"
 stopped=$?
-timeout 600 "${mpirun[@]}" $nmt train --resume --test '' --out "$work/parts" 2>>"$work/parts.err"
+timeout 600 "${mpirun[@]}" $nmt train --resume --train "$work/train" --valid "$work/valid" --test '' \
+    --out "$work/parts" 2>>"$work/parts.err"
 resumed=$?
 if [ $whole -eq 0 ] && [ $stopped -eq 0 ] && [ $resumed -eq 0 ]; then
     grep "resuming" "$work/parts.err"
@@ -89,11 +90,11 @@ for case in short missing; do
         2>"$work/$case.err"
     failed=$?
     grep "^error: rank" "$work/$case.err" | head -1
-    expected="differs from rank 0's copy"
-    [ $case = missing ] && expected="no such file"
+    expected="rank 0: $work/train.de: rank 1 read another corpus here (100 pairs against rank 0's 640)"
+    [ $case = missing ] && expected="rank 1: $work/missing.de: no such file"
     [ $failed -ne 0 ] && [ $failed -ne 124 ] && [ ! -e "$work/$case-run" ] \
-        && grep -q "^error: rank 1: $work/$case.de: .*$expected" "$work/$case.err"
-    result "a $case corpus on rank 1 is named by rank 1 and leaves no folder (exit status $failed)" $?
+        && grep -q "^error: $expected" "$work/$case.err"
+    result "a $case corpus on rank 1 is named and leaves no folder (exit status $failed)" $?
 done
 
 echo "distributed: $passes passed, $failures failed"

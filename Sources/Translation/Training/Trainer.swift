@@ -247,24 +247,34 @@ public final class Trainer {
     /// Validation loss and BLEU, the log line, the checkpoints, and the schedule.
     /// Every process must have read the same corpora as rank 0: a stale or partial copy on
     /// one machine would build other vocabularies or batches and silently train another
-    /// model (or deadlock in an all-reduce of another size). Each compares its fingerprints
-    /// with rank 0's; one that differs fails, which stops the job with its message. Called
-    /// by every process, before rank 0 makes the checkpoint folder.
+    /// model (or deadlock in an all-reduce of another size). Called by every process
+    /// before rank 0 makes the checkpoint folder.
+    ///
+    /// Each process puts its corpora's fingerprints and sizes in its own slot of an array
+    /// of zeros, and an all-reduce sum gives every process every slot. Rank 0 then names
+    /// the first process whose corpora differ from its own and fails, which ends the job
+    /// with that message; the others wait in a collective that rank 0 never joins, so
+    /// that one message, not several racing ones, is what the user reads.
     public static func checkSameCorpora(_ corpora: [ParallelCorpus], on communicator: any Communicator) throws {
         guard communicator.size > 1 else { return }
-        // A 64-bit fingerprint travels as two exact 32-bit halves, and the pair count with it.
-        func summary(_ corpus: ParallelCorpus) -> [Double] {
-            let fingerprint = corpus.fingerprint
-            return [Double(fingerprint >> 32), Double(fingerprint & 0xffff_ffff), Double(corpus.pairs.count)]
+        // 16-bit pieces, exact in a Float: a fingerprint is four, a pair count two.
+        func pieces(_ value: UInt64, _ count: Int) -> [Float] {
+            (0..<count).map { Float((value >> (16 * UInt64($0))) & 0xffff) }
         }
-        let own = corpora.map(summary)
-        var rootCopy = own.flatMap { $0 }
-        communicator.broadcast(&rootCopy, from: 0)
-        for (i, corpus) in corpora.enumerated() where Array(rootCopy[3 * i ..< 3 * i + 3]) != own[i] {
-            let rootPairs = Int(rootCopy[3 * i + 2])
-            throw InputError(path: corpus.sourcePath, "differs from rank 0's copy (\(corpus.pairs.count) pairs against "
-                             + "\(rootPairs)): every process must read the same corpus")
+        let own = corpora.flatMap { pieces($0.fingerprint, 4) + pieces(UInt64($0.pairs.count), 2) }
+        var slots = [Float](repeating: 0, count: own.count * communicator.size)
+        slots.replaceSubrange(communicator.rank * own.count ..< (communicator.rank + 1) * own.count, with: own)
+        communicator.allReduceSum(&slots)
+        let slot = { (rank: Int) in Array(slots[rank * own.count ..< (rank + 1) * own.count]) }
+        guard let other = (1..<communicator.size).first(where: { slot($0) != slot(0) }) else { return }
+        guard communicator.writes else {
+            _ = communicator.allReduceSum(0)  // Ended by rank 0's error.
+            fatalError("rank 0 did not stop the job")
         }
+        let corpus = (0..<corpora.count).first { Array(slot(other)[6 * $0 ..< 6 * $0 + 6]) != Array(own[6 * $0 ..< 6 * $0 + 6]) }!
+        let pairs = slot(other)[6 * corpus + 4 ... 6 * corpus + 5].reversed().reduce(0) { $0 * 65536 + Int($1) }
+        throw InputError(path: corpora[corpus].sourcePath, "rank \(other) read another corpus here (\(pairs) pairs "
+                         + "against rank 0's \(corpora[corpus].pairs.count)): every process must read the same one")
     }
 
     private func validate(tokensPerSecond: Double, report: (TrainingEvent) -> Void) throws {

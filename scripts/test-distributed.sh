@@ -4,9 +4,9 @@
 # 1. Equivalence: with dropout off and one thread per process, 2 processes at batch 16
 #    follow the losses of 1 process at batch 32, and end with the same weights, to a
 #    relative 1e-4 (only the order of floating-point sums differs).
-# 2. Resume: a 2-process run stopped by SIGTERM to mpirun and resumed with --resume ends
-#    exactly (bitwise) where an uninterrupted 2-process run ends.
-# 3. Failure: a rank that fails stops the job with `error: rank R: ...`, never a hang;
+# 2. Resume: a 2-process run stopped by SIGTERM or SIGUSR1 to mpirun and resumed with
+#    --resume ends exactly (bitwise) where an uninterrupted 2-process run ends.
+# 3. Failure: a rank that fails, or is killed, stops the job with its message, never a hang;
 #    a corpus missing or different on one rank is named by that rank, before any folder
 #    is made.
 #
@@ -51,28 +51,46 @@ else
     result "the equivalence runs ran (exit statuses $one and $two)" 1
 fi
 
-echo "== resume: a 2-process run stopped by SIGTERM and resumed, against an uninterrupted one"
+echo "== resume: 2-process runs stopped by SIGTERM and by SIGUSR1 and resumed, against an uninterrupted one"
 timeout 600 "${mpirun[@]}" $nmt train "${small[@]}" --epochs 2 --batch-size 16 --out "$work/whole" 2>"$work/whole.err"
 whole=$?
-"${mpirun[@]}" $nmt train "${small[@]}" --epochs 2 --batch-size 16 --out "$work/parts" 2>"$work/parts.err" &
+for sig in TERM USR1; do
+    "${mpirun[@]}" $nmt train "${small[@]}" --epochs 2 --batch-size 16 --out "$work/$sig" 2>"$work/$sig.err" &
+    job=$!
+    for _ in $(seq 600); do [ -s "$work/$sig/log.jsonl" ] && break; sleep 0.1; done
+    kill -$sig $job
+    wait $job
+    # mpirun's own status after a SIGTERM is not the processes': the note says they saved.
+    grep -q "continue with --resume" "$work/$sig.err"
+    stopped=$?
+    timeout 600 "${mpirun[@]}" $nmt train --resume --train "$work/train" --valid "$work/valid" --test '' \
+        --out "$work/$sig" 2>>"$work/$sig.err"
+    resumed=$?
+    if [ $whole -eq 0 ] && [ $stopped -eq 0 ] && [ $resumed -eq 0 ]; then
+        grep "resuming" "$work/$sig.err"
+        scripts/compare-runs.py "$work/$sig" "$work/whole" 0
+        result "stopped by SIG$sig and resumed = uninterrupted, bitwise" $?
+    else
+        tail -n 5 "$work/whole.err" "$work/$sig.err"
+        result "the SIG$sig resume runs ran (whole run $whole, stop note found $stopped, resumed $resumed; 0 is success)" 1
+    fi
+done
+
+echo "== a process killed mid-training (kill -9 on rank 1) ends the job, no hang"
+"${mpirun[@]}" $nmt train "${small[@]}" --epochs 1000 --out "$work/killed" 2>"$work/killed.err" &
 job=$!
-for _ in $(seq 600); do [ -s "$work/parts/log.jsonl" ] && break; sleep 0.1; done
-kill -TERM $job
+for _ in $(seq 600); do [ -s "$work/killed/log.jsonl" ] && break; sleep 0.1; done
+rank1=$(for p in $(pgrep -f "train .*--out $work/killed"); do
+    tr '\0' '\n' </proc/$p/environ 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=1" && echo $p; done | head -1)
+kill -9 $rank1
+waited=0
+while kill -0 $job 2>/dev/null && [ $waited -lt 600 ]; do sleep 0.1; waited=$((waited + 1)); done
+kill -0 $job 2>/dev/null && kill -9 $job
 wait $job
-# mpirun's own status after a SIGTERM is not the processes': the note says they saved.
-grep -q "continue with --resume" "$work/parts.err"
-stopped=$?
-timeout 600 "${mpirun[@]}" $nmt train --resume --train "$work/train" --valid "$work/valid" --test '' \
-    --out "$work/parts" 2>>"$work/parts.err"
-resumed=$?
-if [ $whole -eq 0 ] && [ $stopped -eq 0 ] && [ $resumed -eq 0 ]; then
-    grep "resuming" "$work/parts.err"
-    scripts/compare-runs.py "$work/parts" "$work/whole" 0
-    result "stopped and resumed = uninterrupted, bitwise" $?
-else
-    tail -n 5 "$work/whole.err" "$work/parts.err"
-    result "the resume runs ran (whole run $whole, stop note found $stopped, resumed $resumed; 0 is success)" 1
-fi
+ended=$?
+grep -m1 "rank 1" "$work/killed.err"
+[ -n "$rank1" ] && [ $waited -lt 600 ] && [ $ended -ne 0 ] && grep -q "rank 1" "$work/killed.err"
+result "killing rank 1 ended the job within $((waited / 10)) s, exit status $ended, mpirun naming rank 1" $?
 
 echo "== failure: rank 0 refuses a folder that holds a training; the job ends, no hang"
 timeout 120 "${mpirun[@]}" $nmt train "${small[@]}" --epochs 1 --out "$work/one" 2>"$work/fail.err"

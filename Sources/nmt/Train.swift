@@ -9,7 +9,7 @@ import Scoring
 import Text
 import Distributed
 
-/// Set by Ctrl-C or SIGTERM; the trainer checks it after every step.
+/// Set by Ctrl-C, SIGTERM or SIGUSR1; the trainer checks it after every step.
 private let stopRequested = Atomic<Bool>(false)
 
 struct Train: ParsableCommand {
@@ -262,18 +262,23 @@ struct Train: ParsableCommand {
         }
     }
 
-    /// Ctrl-C and SIGTERM finish the current step and save a resumable checkpoint (when
-    /// they come while the corpora load, after the first step). The handler then steps
-    /// aside, so that a second Ctrl-C stops at once: the previous save stays whole, since
-    /// every file is replaced whole or not at all. Whoever started us may have blocked the
-    /// two signals (a test runner's threads do), which would keep them waiting forever,
-    /// so they are unblocked too.
+    /// Ctrl-C, SIGTERM and SIGUSR1 finish the current step and save a resumable checkpoint
+    /// (when they come while the corpora load, after the first step). The handler then
+    /// steps aside, so that a second Ctrl-C stops at once: the previous save stays whole,
+    /// since every file is replaced whole or not at all. Whoever started us may have
+    /// blocked the signals (a test runner's threads do), which would keep them waiting
+    /// forever, so they are unblocked too.
+    ///
+    /// SIGUSR1 is for mpirun: it forwards SIGUSR1 to every process and leaves them be,
+    /// whereas after SIGTERM it kills them one second later (its
+    /// `odls_base_sigkill_timeout`), which at the Multi30k size is before a step ends.
     private func installStopHandlers() {
+        let stopSignals = [SIGINT, SIGTERM, SIGUSR1]
         var signals = sigset_t()
         sigemptyset(&signals)
-        for s in [SIGINT, SIGTERM] { sigaddset(&signals, s) }
+        for s in stopSignals { sigaddset(&signals, s) }
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
-        for s in [SIGINT, SIGTERM] {
+        for s in stopSignals {
             signal(s) { number in
                 stopRequested.store(true, ordering: .relaxed)
                 signal(number, SIG_DFL)

@@ -32,5 +32,13 @@ struct InterruptTests {
         let resumedTo = try Trainer(resuming: checkpoint, train: ParallelCorpus(prefix: fixture.path("train")),
                                     valid: ParallelCorpus(prefix: fixture.path("valid"))).state.step
         #expect(resumedTo > stoppedAt)
+
+        // SIGUSR1, which mpirun forwards without killing, stops the same way.
+        let third = try interrupt(resume, with: SIGUSR1, in: fixture)
+        #expect(third.status == 0, "\(third.standardError)")
+        #expect(third.standardError.contains("; continue with --resume"))
+        let resumedAgainTo = try Trainer(resuming: checkpoint, train: ParallelCorpus(prefix: fixture.path("train")),
+                                         valid: ParallelCorpus(prefix: fixture.path("valid"))).state.step
+        #expect(resumedAgainTo > resumedTo)
     }
 }

@@ -4,7 +4,8 @@
 #   1 process × 2 threads, 2 processes × 1 thread on this machine, and 2 processes on two
 #   "hosts" simulated by network namespaces joined by a veth pair (unlimited, then
 #   limited to 1 Gbit/s with tc), so that the network's cost is seen.
-# Each run trains for SECONDS (default 60) and is stopped with SIGTERM. Needs root (for
+# Each run trains for SECONDS (default 60) and is stopped with SIGUSR1, which mpirun passes
+# on without killing, so that every run saves and reports. Needs root (for
 # the namespaces), Open MPI (install-deps.sh --mpi), a release build, ../shared/multi30k.
 # The namespaces nmt-a and nmt-b, their addresses 10.231.0.1 and .2 and the link are
 # made here and removed at the end.
@@ -18,8 +19,8 @@ work=$(mktemp -d)
 cleanup() { ip netns del nmt-a 2>/dev/null; ip netns del nmt-b 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 args=(train --config "$PWD/configs/multi30k.json" --train "$data/train" --valid "$data/val" --test '' --epochs 1)
-# Open MPI kills the processes 1 s after passing SIGTERM on, often before a step here
-# ends: a run that could not report its all-reduce time says so (docs/distributed.md).
+# (SIGTERM would do for one process, but Open MPI kills its processes 1 s after passing
+# SIGTERM on, before a step of this size ends.)
 mpi=(mpirun --allow-run-as-root --oversubscribe)
 
 runs=0
@@ -29,7 +30,7 @@ measure() {  # NAME THREADS COMMAND... (the command that runs nmt, without its a
     "$@" "${args[@]}" --threads "$threads" --out "$run" 2>"$run.err" &
     local pid=$!
     sleep "$seconds"
-    kill -TERM $pid
+    kill -USR1 $pid
     wait $pid
     local tokens reduce
     tokens=$(grep -o '[0-9]* tokens/s' "$run.err" | tail -1)

@@ -21,6 +21,7 @@ kinds=${KINDS:-"additive dot general scaled-dot multi-head location local none"}
 seeded=${SEEDED:-additive}
 M=../shared/multi30k
 mkdir -p "$runs"
+scripts/install-deps.sh
 swift build -c release --product nmt >/dev/null
 # The trainings run a copy, so that a rebuild meanwhile does not pull the program from under them.
 nmt=$runs/nmt

@@ -41,6 +41,13 @@ struct Translate: ParsableCommand {
     @Option(help: "Append ' ||| ' and each translation's alignment: hard (Pharaoh links) or soft (JSON).")
     var alignment: AlignmentFormat?
 
+    @Flag(help: """
+        Print the model's own tokens instead of the text: the source as the model read it \
+        (subwords, without </s>), ' ||| ', and the output tokens; for feeding the same tokens to \
+        another toolkit.
+        """)
+    var tokens = false
+
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "Translate only the first n tokens of a longer sentence, with a note on standard error.", valueName: "n"))
     var maxSourceTokens = 250
@@ -112,10 +119,14 @@ struct Translate: ParsableCommand {
         if !lines.isEmpty { body(lines) }
     }
 
-    /// The output line of a translation: its text, and its alignment if asked for.
+    /// The output line of a translation: its text (or with --tokens its tokens), and its
+    /// alignment if asked for.
     private func line(of translation: Translation) -> String {
-        guard let alignment else { return translation.text }
-        return translation.text + " ||| " + alignment.text(of: translation)
+        let output = tokens
+            ? translation.sourceTokens.joined(separator: " ") + " ||| " + translation.tokens.joined(separator: " ")
+            : translation.text
+        guard let alignment else { return output }
+        return output + " ||| " + alignment.text(of: translation)
     }
 
     /// The SVG figure or, for a file ending in .html, the interactive viewer.

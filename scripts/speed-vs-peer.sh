@@ -14,6 +14,14 @@
 # --dec-hid 128 --attn 64 --batch 32). Decoding is test2016's 1,000 sentences.
 # Every peer line carries the share of the CPU other processes used: rerun when it is
 # not near 0%. Raw outputs are kept in a temporary folder, named at the end.
+#
+# With PEER_TRANSFORMER (weights saved by torch_transformer.py's --save) and TRANSFORMER
+# (our trained Transformer checkpoint folder) set, the Transformer rows follow: training on
+# 40 batches at the peer's defaults (configs/multi30k-transformer-words.json: words, batches
+# of 64 sentences, d 256, 8 heads, 3+3 layers, feed-forward 1,024, untied output), greedy
+# decoding at batch 64 and beam 5 of test2016, peak memory; with JOEY_LOG (the train.log of
+# Joey NMT's transformer.yaml, ../shared/peers/README.md) also Joey's settled tokens/s, the
+# median of its last ten `Tokens per Sec` lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 3 ] || { sed -n '5,10p' "$0" >&2; exit 2; }
@@ -36,6 +44,18 @@ nmt bench --model-only --config configs/multi30k.json --corpus $M/train --batche
 nmt bench --model-only --config configs/multi30k.json --corpus $M/train --batches 1 --threads 2 \
     --checkpoint "$checkpoint" --weights "$weights" --decode-corpus $M/test_2016_flickr --sentences 1000 \
     >"$out/ours-decoding.txt"
+transformer=${TRANSFORMER:-} peer_transformer=${PEER_TRANSFORMER:-}
+if [ -n "$transformer" ] && [ -n "$peer_transformer" ]; then
+    tf_peer=../shared/peers/torch_transformer.py
+    "$python" "$tf_peer" --max-batches 40 --threads 2 >"$out/peer-transformer.txt" 2>&1
+    nmt bench --model-only --config configs/multi30k-transformer-words.json --corpus $M/train --batches 40 \
+        --sentences 1 >"$out/ours-transformer.txt"
+    "$python" "$tf_peer" --epochs 0 --threads 2 --load "$peer_transformer" --beam 5 \
+        >"$out/peer-transformer-decoding.txt" 2>&1
+    nmt bench --model-only --config configs/multi30k-transformer-words.json --corpus $M/train --batches 1 \
+        --threads 2 --checkpoint "$transformer" --weights "$weights" --decode-corpus $M/test_2016_flickr \
+        --sentences 1000 >"$out/ours-transformer-decoding.txt"
+fi
 
 # The number after the first line that starts with the label, in our output; fields of the peer's lines.
 ours() { grep -F -- "$2" "$out/$1" | head -1 | sed 's/.*: //; s/ .*//'; }
@@ -66,4 +86,30 @@ peer_length=$(grep '^DECODE greedy batch=64' "$out/peer-decoding.txt" \
     | sed 's/.*= \([0-9.]*\) sent\/s, \([0-9]*\) out tok\/s.*/\1 \2/' | awk '{ printf "%.2f", $2 / $1 - 1 }')
 echo "greedy mean output length (tokens, </s> not counted): ours" \
      "$(ours ours-decoding.txt "greedy decoding (batch 64), mean output length"), peer $peer_length"
+if [ -n "$transformer" ] && [ -n "$peer_transformer" ]; then
+    echo
+    echo "| Transformer | ours | PyTorch peer | ratio |"
+    echo "| --- | ---: | ---: | ---: |"
+    read -r peer_speed peer_memory <<<"$(peer_train peer-transformer.txt)"
+    speed=$(ours ours-transformer.txt "training, target tokens/s") memory=$(ours ours-transformer.txt "peak resident memory")
+    echo "| training, target tokens/s | $speed | $peer_speed | $(ratio "$speed" "$peer_speed") |"
+    echo "| peak memory while training, MB | $memory | $peer_memory | $(ratio "$memory" "$peer_memory") |"
+    for row in "greedy, batch 64, sentences/s|greedy decoding (batch 64)|greedy batch=64" \
+               "beam 5 (ours batch 64, the peer one at a time), sentences/s|beam-5 decoding (batch 64)|beam=5"; do
+        IFS='|' read -r name label peer_label <<<"$row"
+        speed=$(ours ours-transformer-decoding.txt "$label")
+        peer_speed=$(peer_decode peer-transformer-decoding.txt "$peer_label")
+        echo "| $name | $speed | $peer_speed | $(ratio "$speed" "$peer_speed") |"
+    done
+    if [ -n "${JOEY_LOG:-}" ]; then
+        joey=$(grep -o 'Tokens per Sec: *[0-9.]*' "$JOEY_LOG" | tail -10 | sed 's/.*: *//' | sort -n | sed -n 5p)
+        speed=$(ours ours-transformer.txt "training, target tokens/s")
+        echo "| training against Joey NMT 2.3 (its log), target tokens/s | $speed | $joey | $(ratio "$speed" "$joey") |"
+    fi
+    peer_length=$(grep '^DECODE greedy batch=64' "$out/peer-transformer-decoding.txt" \
+        | sed 's/.*= \([0-9.]*\) sent\/s, \([0-9]*\) out tok\/s.*/\1 \2/' | awk '{ printf "%.2f", $2 / $1 - 1 }')
+    echo
+    echo "Transformer greedy mean output length (tokens, </s> not counted): ours" \
+         "$(ours ours-transformer-decoding.txt "greedy decoding (batch 64), mean output length"), peer $peer_length"
+fi
 grep -h "other-proc" "$out"/peer-*.txt | sed 's/.*other-proc CPU=\([0-9]*%\).*/peer line with other processes at \1/' | sort | uniq -c

@@ -14,8 +14,8 @@ struct Bench: ParsableCommand {
             recorded op, one LSTM step), then the model: training throughput on a fixed
             number of batches of a freshly initialised model, greedy decoding in batches of
             64 and of 1 and beam-5 decoding in batches of 64 (each with its mean output
-            length), and peak memory. Decoding uses the trained weights of --checkpoint when
-            given: an untrained model's translations run to the length limit.
+            length), and peak memory. Decoding uses the trained weights of --checkpoint
+            when given: an untrained model's translations run to the length limit.
             """)
 
     // Numbers parse `.unconditional`ly, so that a negative one is reported as out of range.

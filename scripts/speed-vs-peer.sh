@@ -45,7 +45,9 @@ nmt bench --model-only --config configs/multi30k.json --corpus $M/train --batche
     --checkpoint "$checkpoint" --weights "$weights" --decode-corpus $M/test_2016_flickr --sentences 1000 \
     >"$out/ours-decoding.txt"
 transformer=${TRANSFORMER:-} peer_transformer=${PEER_TRANSFORMER:-}
-if [ -n "$transformer" ] && [ -n "$peer_transformer" ]; then
+with_transformer=false
+[ -n "$transformer" ] && [ -n "$peer_transformer" ] && with_transformer=true
+if $with_transformer; then
     tf_peer=../shared/peers/torch_transformer.py
     "$python" "$tf_peer" --max-batches 40 --threads 2 >"$out/peer-transformer.txt" 2>&1
     nmt bench --model-only --config configs/multi30k-transformer-words.json --corpus $M/train --batches 40 \
@@ -61,6 +63,11 @@ fi
 ours() { grep -F -- "$2" "$out/$1" | head -1 | sed 's/.*: //; s/ .*//'; }
 peer_train() { grep '^TRAIN' "$out/$1" | sed 's/.*= \([0-9.]*\) tgt tok\/s; peak_rss=\([0-9]*\)MB/\1 \2/'; }
 peer_decode() { grep "^DECODE $2" "$out/$1" | sed 's/.* = \([0-9.]*\) sent\/s.*/\1/'; }
+# The peer prints output tokens/s with `</s>` counted; its mean length is that over sentences/s, less one.
+peer_length() {
+    grep '^DECODE greedy batch=64' "$out/$1" \
+        | sed 's/.*= \([0-9.]*\) sent\/s, \([0-9]*\) out tok\/s.*/\1 \2/' | awk '{ printf "%.2f", $2 / $1 - 1 }'
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
 
 echo "| size | ours, target tokens/s | peer | ratio | peak memory, ours / peer (MB) |"
@@ -81,18 +88,15 @@ for row in "greedy, batch 64|greedy decoding (batch 64)|greedy batch=64" \
     echo "| $name | $speed | $peer_speed | $(ratio "$speed" "$peer_speed") |"
 done
 echo
-# The peer prints output tokens/s with `</s>` counted; its mean length is that over sentences/s, less one.
-peer_length=$(grep '^DECODE greedy batch=64' "$out/peer-decoding.txt" \
-    | sed 's/.*= \([0-9.]*\) sent\/s, \([0-9]*\) out tok\/s.*/\1 \2/' | awk '{ printf "%.2f", $2 / $1 - 1 }')
 echo "greedy mean output length (tokens, </s> not counted): ours" \
-     "$(ours ours-decoding.txt "greedy decoding (batch 64), mean output length"), peer $peer_length"
-if [ -n "$transformer" ] && [ -n "$peer_transformer" ]; then
+     "$(ours ours-decoding.txt "greedy decoding (batch 64), mean output length"), peer $(peer_length peer-decoding.txt)"
+if $with_transformer; then
     echo
     echo "| Transformer | ours | PyTorch peer | ratio |"
     echo "| --- | ---: | ---: | ---: |"
     read -r peer_speed peer_memory <<<"$(peer_train peer-transformer.txt)"
-    speed=$(ours ours-transformer.txt "training, target tokens/s") memory=$(ours ours-transformer.txt "peak resident memory")
-    echo "| training, target tokens/s | $speed | $peer_speed | $(ratio "$speed" "$peer_speed") |"
+    training=$(ours ours-transformer.txt "training, target tokens/s") memory=$(ours ours-transformer.txt "peak resident memory")
+    echo "| training, target tokens/s | $training | $peer_speed | $(ratio "$training" "$peer_speed") |"
     echo "| peak memory while training, MB | $memory | $peer_memory | $(ratio "$memory" "$peer_memory") |"
     for row in "greedy, batch 64, sentences/s|greedy decoding (batch 64)|greedy batch=64" \
                "beam 5 (ours batch 64, the peer one at a time), sentences/s|beam-5 decoding (batch 64)|beam=5"; do
@@ -103,13 +107,11 @@ if [ -n "$transformer" ] && [ -n "$peer_transformer" ]; then
     done
     if [ -n "${JOEY_LOG:-}" ]; then
         joey=$(grep -o 'Tokens per Sec: *[0-9.]*' "$JOEY_LOG" | tail -10 | sed 's/.*: *//' | sort -n | sed -n 5p)
-        speed=$(ours ours-transformer.txt "training, target tokens/s")
-        echo "| training against Joey NMT 2.3 (its log), target tokens/s | $speed | $joey | $(ratio "$speed" "$joey") |"
+        echo "| training against Joey NMT 2.3 (its log), target tokens/s | $training | $joey | $(ratio "$training" "$joey") |"
     fi
-    peer_length=$(grep '^DECODE greedy batch=64' "$out/peer-transformer-decoding.txt" \
-        | sed 's/.*= \([0-9.]*\) sent\/s, \([0-9]*\) out tok\/s.*/\1 \2/' | awk '{ printf "%.2f", $2 / $1 - 1 }')
     echo
     echo "Transformer greedy mean output length (tokens, </s> not counted): ours" \
-         "$(ours ours-transformer-decoding.txt "greedy decoding (batch 64), mean output length"), peer $peer_length"
+         "$(ours ours-transformer-decoding.txt "greedy decoding (batch 64), mean output length")," \
+         "peer $(peer_length peer-transformer-decoding.txt)"
 fi
 grep -h "other-proc" "$out"/peer-*.txt | sed 's/.*other-proc CPU=\([0-9]*%\).*/peer line with other processes at \1/' | sort | uniq -c

@@ -21,7 +21,7 @@
 # of 64 sentences, d 256, 8 heads, 3+3 layers, feed-forward 1,024, untied output), greedy
 # decoding at batch 64 and beam 5 of test2016, peak memory; with JOEY_LOG (the train.log of
 # Joey NMT's transformer.yaml, ../shared/peers/README.md) also Joey's settled tokens/s, the
-# median of its last ten `Tokens per Sec` lines.
+# median of its last ten (or fewer) `Tokens per Sec` lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 3 ] || { sed -n '5,10p' "$0" >&2; exit 2; }
@@ -106,7 +106,10 @@ if $with_transformer; then
         echo "| $name | $speed | $peer_speed | $(ratio "$speed" "$peer_speed") |"
     done
     if [ -n "${JOEY_LOG:-}" ]; then
-        joey=$(grep -o 'Tokens per Sec: *[0-9.]*' "$JOEY_LOG" | tail -10 | sed 's/.*: *//' | sort -n | sed -n 5p)
+        # The median of up to ten last lines (the mean of the middle two when their number is even).
+        joey=$(grep -o 'Tokens per Sec: *[0-9.]*' "$JOEY_LOG" | tail -10 | sed 's/.*: *//' | sort -n \
+            | awk '{ v[NR] = $1 } END { if (NR) printf "%.0f", (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]) / 2 }')
+        [ -n "$joey" ] || { echo "$JOEY_LOG: no 'Tokens per Sec' line" >&2; exit 1; }
         echo "| training against Joey NMT 2.3 (its log), target tokens/s | $training | $joey | $(ratio "$training" "$joey") |"
     fi
     echo

@@ -8,6 +8,7 @@
 #   PEER_WEIGHTS  weights saved by the peer's --save: decoding speed needs a trained model
 #   CHECKPOINT    our trained Multi30k checkpoint folder, decoded with WEIGHTS (best, last
 #                 or averaged; default best)
+#   PEER_WEIGHTS and CHECKPOINT both `-`: the RNN decoding rows are left out
 #
 # Training throughput is timed on 40 batches of freshly initialised models at two sizes:
 # configs/multi30k.json and configs/small.json (the peer's --emb 64 --enc-hid 128
@@ -24,8 +25,10 @@
 # median of its last ten (or fewer) `Tokens per Sec` lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -ge 3 ] || { sed -n '5,10p' "$0" >&2; exit 2; }
+[ $# -ge 3 ] || { sed -n '5,11p' "$0" >&2; exit 2; }
 python=$1 peer_weights=$2 checkpoint=$3 weights=${4:-best}
+rnn_decoding=true
+[ "$peer_weights" = - ] && [ "$checkpoint" = - ] && rnn_decoding=false
 M=../shared/multi30k
 peer=../shared/peers/torch_seq2seq.py
 out=$(mktemp -d)
@@ -40,10 +43,12 @@ echo "raw outputs: $out" >&2
 nmt bench --model-only --config configs/small.json --corpus $M/train --batches 40 --sentences 1 >"$out/ours-small.txt"
 "$python" "$peer" --max-batches 40 --threads 2 >"$out/peer-multi30k.txt" 2>&1
 nmt bench --model-only --config configs/multi30k.json --corpus $M/train --batches 40 --sentences 1 >"$out/ours-multi30k.txt"
-"$python" "$peer" --epochs 0 --threads 2 --load "$peer_weights" --beam 5 --decode-batch1 >"$out/peer-decoding.txt" 2>&1
-nmt bench --model-only --config configs/multi30k.json --corpus $M/train --batches 1 --threads 2 \
-    --checkpoint "$checkpoint" --weights "$weights" --decode-corpus $M/test_2016_flickr --sentences 1000 \
-    >"$out/ours-decoding.txt"
+if $rnn_decoding; then
+    "$python" "$peer" --epochs 0 --threads 2 --load "$peer_weights" --beam 5 --decode-batch1 >"$out/peer-decoding.txt" 2>&1
+    nmt bench --model-only --config configs/multi30k.json --corpus $M/train --batches 1 --threads 2 \
+        --checkpoint "$checkpoint" --weights "$weights" --decode-corpus $M/test_2016_flickr --sentences 1000 \
+        >"$out/ours-decoding.txt"
+fi
 transformer=${TRANSFORMER:-} peer_transformer=${PEER_TRANSFORMER:-}
 with_transformer=false
 [ -n "$transformer" ] && [ -n "$peer_transformer" ] && with_transformer=true
@@ -77,19 +82,21 @@ for size in multi30k small; do
     speed=$(ours ours-$size.txt "training, target tokens/s") memory=$(ours ours-$size.txt "peak resident memory")
     echo "| $size | $speed | $peer_speed | $(ratio "$speed" "$peer_speed") | $memory / $peer_memory |"
 done
-echo
-echo "| decoding test2016, sentences/s | ours | peer | ratio |"
-echo "| --- | ---: | ---: | ---: |"
-for row in "greedy, batch 64|greedy decoding (batch 64)|greedy batch=64" \
-           "greedy, batch 1|greedy decoding (batch 1)|greedy batch=1 " \
-           "beam 5 (ours batch 64, the peer one at a time)|beam-5 decoding (batch 64)|beam=5"; do
-    IFS='|' read -r name label peer_label <<<"$row"
-    speed=$(ours ours-decoding.txt "$label") peer_speed=$(peer_decode peer-decoding.txt "$peer_label")
-    echo "| $name | $speed | $peer_speed | $(ratio "$speed" "$peer_speed") |"
-done
-echo
-echo "greedy mean output length (tokens, </s> not counted): ours" \
-     "$(ours ours-decoding.txt "greedy decoding (batch 64), mean output length"), peer $(peer_length peer-decoding.txt)"
+if $rnn_decoding; then
+    echo
+    echo "| decoding test2016, sentences/s | ours | peer | ratio |"
+    echo "| --- | ---: | ---: | ---: |"
+    for row in "greedy, batch 64|greedy decoding (batch 64)|greedy batch=64" \
+               "greedy, batch 1|greedy decoding (batch 1)|greedy batch=1 " \
+               "beam 5 (ours batch 64, the peer one at a time)|beam-5 decoding (batch 64)|beam=5"; do
+        IFS='|' read -r name label peer_label <<<"$row"
+        speed=$(ours ours-decoding.txt "$label") peer_speed=$(peer_decode peer-decoding.txt "$peer_label")
+        echo "| $name | $speed | $peer_speed | $(ratio "$speed" "$peer_speed") |"
+    done
+    echo
+    echo "greedy mean output length (tokens, </s> not counted): ours" \
+         "$(ours ours-decoding.txt "greedy decoding (batch 64), mean output length"), peer $(peer_length peer-decoding.txt)"
+fi
 if $with_transformer; then
     echo
     echo "| Transformer | ours | PyTorch peer | ratio |"

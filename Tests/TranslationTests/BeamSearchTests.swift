@@ -117,6 +117,24 @@ struct BeamSearchTests {
         #expect(abs(normalised.logProbability - Float(log(0.35 * 0.8 * 0.55))) < 1e-4)
     }
 
+    /// At the second step the extensions rank "a c" (0.6 · 0.6 = 0.36), "a </s>" (0.21),
+    /// "b </s>" (0.35 · 0.5 = 0.175), then the rest. Only the first two are among the best
+    /// k = 2, so "b </s>" is not a finished translation: setting it aside too would make
+    /// two and end the search before "a c </s>" (0.36 · 0.95 = 0.342, greedy search's
+    /// own answer) could finish, returning "a", likelier by neither raw nor normalised score.
+    @Test func anEndingBelowTheBeamDoesNotFinishTheSearch() {
+        let model = bigramModel([bos: [a: 0.6, b: 0.35], a: [c: 0.6, eos: 0.35], b: [eos: 0.5], c: [eos: 0.95]])
+        let batch = Batch(sources: [[4, 5]], indices: [0])
+
+        let greedy = model.greedySearch(batch)[0]
+        for alpha: Float in [0, 1] {
+            let beam = model.beamSearch(batch, beamSize: 2, alpha: alpha)[0]
+            #expect(greedy.tokens == [a, c])
+            #expect(beam.tokens == [a, c], "alpha \(alpha)")
+            #expect(abs(beam.logProbability - Float(log(0.6 * 0.6 * 0.95))) < 1e-4, "alpha \(alpha)")
+        }
+    }
+
     /// A model that never says `</s>` stops at the length limit, with `</s>` forced there.
     @Test func stopsAtTheLengthLimit() {
         let model = bigramModel([bos: [a: 0.9], a: [a: 0.9]])

@@ -11,10 +11,11 @@ import Text
 extension TranslationModel {
     /// Translates a batch with a beam of `beamSize` hypotheses per sentence.
     ///
-    /// At each step every live hypothesis is extended by every word; of these the
-    /// `beamSize` most probable stay in the beam, and those ending in `</s>` are set aside
-    /// as finished. A sentence is done when it has `beamSize` finished hypotheses, or at its
-    /// length limit, where `</s>` is the only word left. The winner has the highest
+    /// At each step every live hypothesis is extended by every word; those ending in
+    /// `</s>` among the `beamSize` most probable extensions are set aside as finished, and
+    /// the `beamSize` most probable of the others stay in the beam. A sentence is done when
+    /// it has `beamSize` finished hypotheses, or at its length limit, where `</s>` is the
+    /// only word left. The winner has the highest
     /// log-probability divided by length^alpha (tokens and `</s>`): without that division
     /// short translations would win simply for having fewer factors below one.
     ///
@@ -87,8 +88,12 @@ struct Beams {
             let rows = (p * beamSize)..<((p + 1) * beamSize)
             let candidates = bestExtensions(of: rows, sentence: s, step: t, logProbabilities, vocabularySize: v)
             var slot = rows.lowerBound
-            for candidate in candidates.best {
+            for (rank, candidate) in candidates.best.enumerated() {
                 if slot == rows.upperBound || finished[s].count == beamSize { break }
+                // Only an ending among the k best is a finished translation; one ranked
+                // lower would fill `finished` with poor endings and stop the sentence
+                // before its better hypotheses could end (fairseq keeps the same rule).
+                if candidate.word == Vocabulary.eos && rank >= beamSize { continue }
                 var h = beams[candidate.row]
                 h.logProbability = candidate.score
                 if let alignment {

@@ -96,28 +96,31 @@ def convert(checkpoint, weights_file, out):
         embeddings.weight = w[f"{side}_embedding.weight"]
         stack.scale_embeddings = True
         stack.position_encodings.encodings = positions
+    def self_attention(target, prefix):
+        """norm1 and the fused query-key-value projection of a layer's self-attention."""
+        norm(target.layer_norm, prefix + ".norm1")
+        in_projection(target.linear[0], prefix + ".self_attn", slice(0, 3 * d))
+        linear(target.linear[1], prefix + ".self_attn.out_proj")
+
+    def feed_forward(target, prefix, norm_name):
+        norm(target.layer_norm, prefix + norm_name)
+        linear(target.linear_0, prefix + ".linear1")
+        linear(target.linear_1, prefix + ".linear2")
+
     norm(spec.encoder.layer_norm, "encoder.norm")
     for i, layer in enumerate(spec.encoder.layer):
         p = f"encoder.layers.{i}"
-        norm(layer.self_attention.layer_norm, p + ".norm1")
-        in_projection(layer.self_attention.linear[0], p + ".self_attn", slice(0, 3 * d))
-        linear(layer.self_attention.linear[1], p + ".self_attn.out_proj")
-        norm(layer.ffn.layer_norm, p + ".norm2")
-        linear(layer.ffn.linear_0, p + ".linear1")
-        linear(layer.ffn.linear_1, p + ".linear2")
+        self_attention(layer.self_attention, p)
+        feed_forward(layer.ffn, p, ".norm2")
     norm(spec.decoder.layer_norm, "decoder.norm")
     for i, layer in enumerate(spec.decoder.layer):
         p = f"decoder.layers.{i}"
-        norm(layer.self_attention.layer_norm, p + ".norm1")
-        in_projection(layer.self_attention.linear[0], p + ".self_attn", slice(0, 3 * d))
-        linear(layer.self_attention.linear[1], p + ".self_attn.out_proj")
+        self_attention(layer.self_attention, p)
         norm(layer.attention.layer_norm, p + ".norm2")
         in_projection(layer.attention.linear[0], p + ".multihead_attn", slice(0, d))
         in_projection(layer.attention.linear[1], p + ".multihead_attn", slice(d, 3 * d))
         linear(layer.attention.linear[2], p + ".multihead_attn.out_proj")
-        norm(layer.ffn.layer_norm, p + ".norm3")
-        linear(layer.ffn.linear_0, p + ".linear1")
-        linear(layer.ffn.linear_1, p + ".linear2")
+        feed_forward(layer.ffn, p, ".norm3")
     spec.decoder.projection.weight = w["target_embedding.weight"] if model["tieOutput"] else w["output.weight"]
     spec.decoder.projection.bias = w["output.bias"]
 

@@ -74,6 +74,20 @@ peer_length() {
         | sed 's/.*= \([0-9.]*\) sent\/s, \([0-9]*\) out tok\/s.*/\1 \2/' | awk '{ printf "%.2f", $2 / $1 - 1 }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
+# Table rows "name|our label|peer label" of decoding speed, from our file $1 and the peer's $2.
+decoding_rows() {
+    local ours_file=$1 peer_file=$2 row name label peer_label speed peer_speed
+    shift 2
+    for row in "$@"; do
+        IFS='|' read -r name label peer_label <<<"$row"
+        speed=$(ours "$ours_file" "$label") peer_speed=$(peer_decode "$peer_file" "$peer_label")
+        echo "| $name | $speed | $peer_speed | $(ratio "$speed" "$peer_speed") |"
+    done
+}
+# "ours X, peer Y": greedy mean output lengths at batch 64.
+mean_lengths() {
+    echo "ours $(ours "$1" "greedy decoding (batch 64), mean output length"), peer $(peer_length "$2")"
+}
 
 echo "| size | ours, target tokens/s | peer | ratio | peak memory, ours / peer (MB) |"
 echo "| --- | ---: | ---: | ---: | ---: |"
@@ -86,16 +100,12 @@ if $rnn_decoding; then
     echo
     echo "| decoding test2016, sentences/s | ours | peer | ratio |"
     echo "| --- | ---: | ---: | ---: |"
-    for row in "greedy, batch 64|greedy decoding (batch 64)|greedy batch=64" \
-               "greedy, batch 1|greedy decoding (batch 1)|greedy batch=1 " \
-               "beam 5 (ours batch 64, the peer one at a time)|beam-5 decoding (batch 64)|beam=5"; do
-        IFS='|' read -r name label peer_label <<<"$row"
-        speed=$(ours ours-decoding.txt "$label") peer_speed=$(peer_decode peer-decoding.txt "$peer_label")
-        echo "| $name | $speed | $peer_speed | $(ratio "$speed" "$peer_speed") |"
-    done
+    decoding_rows ours-decoding.txt peer-decoding.txt \
+        "greedy, batch 64|greedy decoding (batch 64)|greedy batch=64" \
+        "greedy, batch 1|greedy decoding (batch 1)|greedy batch=1 " \
+        "beam 5 (ours batch 64, the peer one at a time)|beam-5 decoding (batch 64)|beam=5"
     echo
-    echo "greedy mean output length (tokens, </s> not counted): ours" \
-         "$(ours ours-decoding.txt "greedy decoding (batch 64), mean output length"), peer $(peer_length peer-decoding.txt)"
+    echo "greedy mean output length (tokens, </s> not counted): $(mean_lengths ours-decoding.txt peer-decoding.txt)"
 fi
 if $with_transformer; then
     echo
@@ -105,13 +115,9 @@ if $with_transformer; then
     training=$(ours ours-transformer.txt "training, target tokens/s") memory=$(ours ours-transformer.txt "peak resident memory")
     echo "| training, target tokens/s | $training | $peer_speed | $(ratio "$training" "$peer_speed") |"
     echo "| peak memory while training, MB | $memory | $peer_memory | $(ratio "$memory" "$peer_memory") |"
-    for row in "greedy, batch 64, sentences/s|greedy decoding (batch 64)|greedy batch=64" \
-               "beam 5 (ours batch 64, the peer one at a time), sentences/s|beam-5 decoding (batch 64)|beam=5"; do
-        IFS='|' read -r name label peer_label <<<"$row"
-        speed=$(ours ours-transformer-decoding.txt "$label")
-        peer_speed=$(peer_decode peer-transformer-decoding.txt "$peer_label")
-        echo "| $name | $speed | $peer_speed | $(ratio "$speed" "$peer_speed") |"
-    done
+    decoding_rows ours-transformer-decoding.txt peer-transformer-decoding.txt \
+        "greedy, batch 64, sentences/s|greedy decoding (batch 64)|greedy batch=64" \
+        "beam 5 (ours batch 64, the peer one at a time), sentences/s|beam-5 decoding (batch 64)|beam=5"
     if [ -n "${JOEY_LOG:-}" ]; then
         # The median of up to ten last lines (the mean of the middle two when their number is even).
         joey=$(grep -o 'Tokens per Sec: *[0-9.]*' "$JOEY_LOG" | tail -10 | sed 's/.*: *//' | sort -n \
@@ -120,8 +126,7 @@ if $with_transformer; then
         echo "| training against Joey NMT 2.3 (its log), target tokens/s | $training | $joey | $(ratio "$training" "$joey") |"
     fi
     echo
-    echo "Transformer greedy mean output length (tokens, </s> not counted): ours" \
-         "$(ours ours-transformer-decoding.txt "greedy decoding (batch 64), mean output length")," \
-         "peer $(peer_length peer-transformer-decoding.txt)"
+    echo "Transformer greedy mean output length (tokens, </s> not counted):" \
+         "$(mean_lengths ours-transformer-decoding.txt peer-transformer-decoding.txt)"
 fi
 grep -h "other-proc" "$out"/peer-*.txt | sed 's/.*other-proc CPU=\([0-9]*%\).*/peer line with other processes at \1/' | sort | uniq -c

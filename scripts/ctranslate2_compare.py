@@ -96,6 +96,7 @@ def convert(checkpoint, weights_file, out):
         embeddings.weight = w[f"{side}_embedding.weight"]
         stack.scale_embeddings = True
         stack.position_encodings.encodings = positions
+
     def self_attention(target, prefix):
         """norm1 and the fused query-key-value projection of a layer's self-attention."""
         norm(target.layer_norm, prefix + ".norm1")

@@ -15,9 +15,9 @@ extension TranslationModel {
     /// `</s>` among the `beamSize` most probable extensions are set aside as finished, and
     /// the `beamSize` most probable of the others stay in the beam. A sentence is done when
     /// it has `beamSize` finished hypotheses, or at its length limit, where `</s>` is the
-    /// only word left. The winner has the highest
-    /// log-probability divided by length^alpha (tokens and `</s>`): without that division
-    /// short translations would win simply for having fewer factors below one.
+    /// only word left. The winner has the highest log-probability divided by length^alpha
+    /// (tokens and `</s>`): without that division short translations would win simply for
+    /// having fewer factors below one.
     ///
     /// Sentence b's k hypotheses decode as rows b·k ..< (b+1)·k of one batch; a sentence
     /// that is done leaves it. With a beam of one this is exactly greedy search.

@@ -47,6 +47,29 @@ struct BackwardTests {
         #expect(middle == nil, "the graph must be freed after backward")
     }
 
+    /// The walk frees what it has passed: when an op's pullback runs, the tensors
+    /// computed from it (walked before it) are already gone, so a training step's peak
+    /// is not the whole forward graph plus the first gradients.
+    @Test func walkFreesTensorsItHasPassed() {
+        let w = Tensor(shape: [1], data: [1], requiresGrad: true)
+        weak var later: Tensor?
+        var laterAliveWhenFirstWalked: Bool?
+        let first = Tensor(shape: [1], data: w.data, inputs: [w]) { g in
+            laterAliveWhenFirstWalked = later != nil
+            w.accumulate(g)
+        }
+        func lossThroughLaterTensor() -> Tensor {
+            let computedFromFirst = 2 * first
+            later = computedFromFirst
+            return computedFromFirst.sum()
+        }
+        let loss = lossThroughLaterTensor()
+        #expect(later != nil, "the graph holds the intermediate until backward")
+        loss.backward()
+        #expect(laterAliveWhenFirstWalked == false)
+        #expect(w.grad == [2])
+    }
+
     /// A graph dropped without backward (a loss only printed) is freed without recursion.
     @Test func deepChainDroppedWithoutBackwardIsFreed() {
         let w = Tensor(shape: [1], data: [1], requiresGrad: true)

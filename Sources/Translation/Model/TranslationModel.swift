@@ -35,6 +35,12 @@ public protocol TranslationModel: Layer {
     /// forcing, and where each token is: its row t·B + b in the time-major batch. Dropout
     /// applies when a generator is given; `smoothing` is the label smoothing ε.
     func tokenLosses(_ batch: Batch, dropout: inout SeededGenerator?, smoothing: Float) -> (losses: Tensor, rows: [Int])
+
+    /// `scale` times the sum of `tokenLosses`' losses, a scalar: the training loss, with
+    /// `scale` one over the number of tokens it is averaged over. A model may compute it
+    /// without holding the logits of every token at once (`Tensor.linearCrossEntropy`);
+    /// by default it is the sum of `tokenLosses`.
+    func scaledLoss(_ batch: Batch, dropout: inout SeededGenerator?, smoothing: Float, scale: Float) -> Tensor
 }
 
 /// What one decoder step gives a search.
@@ -62,7 +68,12 @@ extension TranslationModel {
     /// The training loss: mean negative log-likelihood per real target token (against
     /// label-smoothed targets when `smoothing` > 0).
     public func loss(_ batch: Batch, dropout generator: inout SeededGenerator?, smoothing: Float = 0) -> Tensor {
-        (1 / Float(batch.targetTokens)) * tokenLosses(batch, dropout: &generator, smoothing: smoothing).losses.sum()
+        scaledLoss(batch, dropout: &generator, smoothing: smoothing, scale: 1 / Float(batch.targetTokens))
+    }
+
+    public func scaledLoss(_ batch: Batch, dropout generator: inout SeededGenerator?, smoothing: Float,
+                           scale: Float) -> Tensor {
+        scale * tokenLosses(batch, dropout: &generator, smoothing: smoothing).losses.sum()
     }
 
     /// Each sentence's negative log-likelihood, summed over its target tokens and `</s>`,

@@ -28,8 +28,8 @@ extension TranslationModel {
                                         communicator: any Communicator) throws(TrainingError) -> (loss: Double, allReduceSeconds: Double) {
         var localLoss: Float = 0
         if let share {
-            let loss = (1 / Float(batchTokens)) * tokenLosses(share, dropout: &dropout,
-                                                              smoothing: settings.labelSmoothing).losses.sum()
+            let loss = scaledLoss(share, dropout: &dropout, smoothing: settings.labelSmoothing,
+                                  scale: 1 / Float(batchTokens))
             loss.backward()
             localLoss = loss.scalar
         }

@@ -64,8 +64,11 @@ extension RNNModel {
 
     /// logits = W_o features + b_o, with dropout on the features when a generator is given.
     func logits(_ features: Tensor, dropout generator: inout SeededGenerator?) -> Tensor {
-        var input = features
-        if generator != nil { input = input.dropout(rate: config.dropout, generator: &generator!) }
-        return output(input)
+        output(outputInput(features, dropout: &generator))
+    }
+
+    /// The features with dropout when a generator is given: what W_o multiplies.
+    func outputInput(_ features: Tensor, dropout generator: inout SeededGenerator?) -> Tensor {
+        generator == nil ? features : features.dropout(rate: config.dropout, generator: &generator!)
     }
 }

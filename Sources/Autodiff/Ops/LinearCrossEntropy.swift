@@ -1,0 +1,109 @@
+/// An output layer and its cross-entropy fused, a block of rows at a time.
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+extension Tensor {
+    /// s · Σ_r CE(x_r Wᵀ + b, target_r), a scalar, for inputs x [N, F], weights W [V, F],
+    /// an optional bias b [V] and N targets: `s * crossEntropy(logits: matmul(x, W,
+    /// transposeB: true) + b, …).sum()` without ever holding the logits of all N rows.
+    ///
+    /// The logits of a translation model's output layer are the largest tensor of a
+    /// training step (N target tokens × a vocabulary of thousands), and so is their
+    /// gradient. Composed, both are alive at once when backward starts. Here the rows go
+    /// through in blocks of `blockRows`: each block's logits are computed into one reused
+    /// buffer, turned into their loss and, in the same buffer, into their gradient
+    /// G = s (softmax − q) (q the smoothed target distribution), which is at once
+    /// multiplied out into the gradients of x (G W), of W (Gᵀ x, summed over the blocks)
+    /// and of b (G's columns summed). Backward then has only to hand them on, scaled by
+    /// the upstream gradient when that is not 1, as it is for a loss itself.
+    ///
+    /// With every row in one block the products are the composition's own and the results
+    /// are its results to the bit. With several, they agree to rounding only: BLAS picks
+    /// its kernels by a product's size, so a block's logits may round differently from the
+    /// same rows inside one product over all N, and W's gradient adds the blocks' products
+    /// in another grouping than one product over all rows does.
+    public static func linearCrossEntropy(_ x: Tensor, weight: Tensor, bias: Tensor?, targets: [Int],
+                                          smoothing ε: Float = 0, scale s: Float,
+                                          blockRows: Int = 256) -> Tensor {
+        let (n, f, v) = (x.rows, x.columns, weight.shape[0])
+        precondition(weight.shape == [v, f] && (bias?.shape ?? [v]) == [v],
+                     "linearCrossEntropy: weights \(weight.shape) and bias \(bias?.shape ?? []) for inputs \(x.shape)")
+        precondition(targets.count == n, "linearCrossEntropy: \(targets.count) targets for \(n) rows")
+        for t in targets { precondition(t >= 0 && t < v, "linearCrossEntropy: target \(t) outside 0..<\(v)") }
+        let needsGrad = x.requiresGrad || weight.requiresGrad || (bias?.requiresGrad ?? false)
+        var losses = [Float](repeating: 0, count: n)
+        var dx = needsGrad && x.requiresGrad ? [Float](repeating: 0, count: n * f) : []
+        var dw = needsGrad && weight.requiresGrad ? [Float](repeating: 0, count: v * f) : []
+        var db = needsGrad && bias?.requiresGrad == true ? [Float](repeating: 0, count: v) : []
+        var block = [Float](repeating: 0, count: min(blockRows, n) * v)
+        let uniform = ε / Float(v)
+        x.data.withUnsafeBufferPointer { px in
+            weight.data.withUnsafeBufferPointer { pw in
+                block.withUnsafeMutableBufferPointer { logits in
+                    losses.withUnsafeMutableBufferPointer { losses in
+                        for first in stride(from: 0, to: n, by: blockRows) {
+                            let m = min(blockRows, n - first)
+                            let xBlock = px.baseAddress! + first * f
+                            gemm(xBlock, transposeA: false, pw.baseAddress!, transposeB: true, logits.baseAddress!,
+                                 m: m, n: v, k: f)
+                            if let bias { addRow(bias.data, to: logits.baseAddress!, rows: m) }
+                            forEachRowRange(m, costPerRow: 2 * v) { rows in
+                                for r in rows {
+                                    let row = logits.baseAddress! + r * v, target = targets[first + r]
+                                    var sum: Float = 0
+                                    for c in 0..<v { sum += row[c] }
+                                    let logSumExp = rowLogSumExp(row, count: v)
+                                    losses[first + r] = logSumExp - (1 - ε) * row[target] - ε * sum / Float(v)
+                                    guard needsGrad else { continue }
+                                    for c in 0..<v { row[c] = s * (expf(row[c] - logSumExp) - uniform) }
+                                    row[target] -= s * (1 - ε)
+                                }
+                            }
+                            guard needsGrad else { continue }
+                            if !dx.isEmpty {
+                                dx.withUnsafeMutableBufferPointer { dx in
+                                    gemm(logits.baseAddress!, transposeA: false, pw.baseAddress!, transposeB: false,
+                                         dx.baseAddress! + first * f, m: m, n: f, k: v)
+                                }
+                            }
+                            if !dw.isEmpty {
+                                dw.withUnsafeMutableBufferPointer { dw in
+                                    gemm(logits.baseAddress!, transposeA: true, xBlock, transposeB: false,
+                                         dw.baseAddress!, m: v, n: f, k: m, beta: first == 0 ? 0 : 1)
+                                }
+                            }
+                            if !db.isEmpty {
+                                for r in 0..<m {
+                                    for c in 0..<v { db[c] += logits[r * v + c] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        block = []
+        let loss = s * losses.reduce(0, +)
+        let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+        return Tensor(shape: [], data: [loss], inputs: inputs) { g in
+            let upstream = g[0]
+            func scaled(_ d: [Float]) -> [Float] { upstream == 1 ? d : d.map { upstream * $0 } }
+            if !dx.isEmpty { x.accumulate(scaled(dx)) }
+            if !dw.isEmpty { weight.accumulate(scaled(dw)) }
+            if !db.isEmpty { bias!.accumulate(scaled(db)) }
+        }
+    }
+
+    /// Adds `row` to each of `rows` consecutive rows at `matrix`, as `+` broadcasts a bias.
+    private static func addRow(_ row: [Float], to matrix: UnsafeMutablePointer<Float>, rows: Int) {
+        row.withUnsafeBufferPointer { b in
+            for r in 0..<rows {
+                for c in 0..<b.count { matrix[r * b.count + c] += b[c] }
+            }
+        }
+    }
+}

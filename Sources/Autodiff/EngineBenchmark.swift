@@ -11,15 +11,20 @@ public struct BenchmarkFigure: Sendable, CustomStringConvertible {
     public var name: String
     public var value: Double
     public var unit: String
+    /// Whether every digit is printed: for a figure that shows a change in arithmetic
+    /// (a loss), not a speed.
+    public var allDigits: Bool
 
-    public init(name: String, value: Double, unit: String) {
+    public init(name: String, value: Double, unit: String, allDigits: Bool = false) {
         self.name = name
         self.value = value
         self.unit = unit
+        self.allDigits = allDigits
     }
 
     public var description: String {
-        let shown = value >= 100 ? String(Int(value.rounded())) : String(Double(Int(value * 100)) / 100)
+        let shown = allDigits ? String(value)
+            : value >= 100 ? String(Int(value.rounded())) : String(Double(Int(value * 100)) / 100)
         return "\(name): \(shown) \(unit)"
     }
 }

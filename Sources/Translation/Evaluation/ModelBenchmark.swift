@@ -40,21 +40,26 @@ public enum ModelBenchmark {
         var adam = config.training.optimizer(over: model.parameters)
         let epoch = config.training.batcher(pairs: data.pairs).epoch(using: &generator)
         var dropout: SeededGenerator? = SeededGenerator(seed: 1)
-        var tokens = 0, seconds = 0.0
+        var tokens = 0, seconds = 0.0, lossSum = 0.0
         for (i, batch) in (0..<(batches + 2)).map({ epoch[$0 % epoch.count] }).enumerated() {
             let start = monotonicSeconds()
             let rate = config.training.learningRate(step: i + 1, current: config.training.learningRate)
-            _ = try model.trainingStep(batch, optimizer: &adam, learningRate: rate,
-                                       dropout: &dropout, settings: config.training, step: i + 1)
+            let loss = try model.trainingStep(batch, optimizer: &adam, learningRate: rate,
+                                              dropout: &dropout, settings: config.training, step: i + 1)
             if i >= 2 {
                 seconds += monotonicSeconds() - start
                 tokens += batch.targetTokens
+                lossSum += loss
             }
         }
         let size = config.training.batchTokens > 0 ? "\(config.training.batchTokens) target tokens"
             : "\(config.training.batchSize)"
         report(BenchmarkFigure(name: "training, target tokens/s (batch \(size))",
                                value: Double(tokens) / seconds, unit: "tokens/s"))
+        // Every run from the same settings trains the same way: a change in the engine's
+        // arithmetic shows here.
+        report(BenchmarkFigure(name: "training loss, mean over the timed batches",
+                               value: lossSum / Double(max(batches, 1)), unit: "nats per token", allDigits: true))
         model.trackGradients(false)
         return Translator(model: model, source: data.source, target: data.target,
                           lowercase: config.vocabulary.lowercase, subwords: data.subwords)

@@ -36,8 +36,8 @@ public struct AdditiveAttention: AlignmentModel {
     /// [B, 2H] and the alignment weights α_t [B, n].
     public func callAsFunction(query s: Tensor, memory: AttentionMemory, carry: Tensor?) -> Attended {
         let (batch, length, size) = (memory.batchSize, memory.length, memory.values.shape[2])
-        let hidden = Tensor.tanhOfSum(memory.keys!, repeatedRows: query(s))             // [B·n, A]
-        let energies = energy(hidden).reshaped([batch, length])                         // [B, n]
+        let energies = Tensor.additiveEnergies(memory.keys!, repeatedRows: query(s), weights: energy.weight)
+            .reshaped([batch, length])                                                  // [B, n]
         let weights = energies.maskedSoftmax(mask: memory.mask)                         // [B, n]
         let context = Tensor.batchedMatmul(weights.reshaped([batch, 1, length]), memory.values)  // [B, 1, 2H]
         return Attended(context: context.reshaped([batch, size]), weights: weights)

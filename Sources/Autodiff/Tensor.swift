@@ -97,6 +97,17 @@ public final class Tensor {
         }
     }
 
+    /// Adds `g` into the gradient's values from `offset` on (a block of rows that one op
+    /// read), allocating the gradient, zero elsewhere, on first use.
+    func accumulate(_ g: [Float], at offset: Int) {
+        precondition(offset >= 0 && offset + g.count <= count,
+                     "gradient of \(g.count) values at \(offset) for tensor of shape \(shape)")
+        if grad == nil { grad = [Float](repeating: 0, count: count) }
+        grad!.withUnsafeMutableBufferPointer { acc in
+            for i in 0..<g.count { acc[offset + i] += g[i] }
+        }
+    }
+
     /// Adds `g` into the gradient if this tensor takes part in differentiation.
     func accumulateIfNeeded(_ g: @autoclosure () -> [Float]) {
         if requiresGrad { accumulate(g()) }

@@ -23,12 +23,13 @@ public struct LSTM: Layer {
         Tensor.matmul(x, weightIH, transposeB: true) + biasIH
     }
 
-    /// One step from the input's share of the gates, `W_ih x + b_ih` (computed elsewhere,
-    /// often for all steps at once): adds `W_hh h + b_hh` and applies the fused cell.
-    public func step(inputGates: Tensor, hidden: Tensor, cell: Tensor,
+    /// Step `step` from the input's share of the gates, `W_ih x + b_ih` (computed
+    /// elsewhere, often for all steps at once: [T, B, 4H], or [B, 4H] for step 0): adds
+    /// `W_hh h + b_hh` and applies the cell, in one fused op.
+    public func step(inputGates: Tensor, step: Int = 0, hidden: Tensor, cell: Tensor,
                      active: [Bool]? = nil) -> (hidden: Tensor, cell: Tensor) {
-        let gates = inputGates + Tensor.matmul(hidden, weightHH, transposeB: true) + biasHH
-        return Tensor.lstmCell(gates: gates, hidden: hidden, cell: cell, active: active)
+        Tensor.lstmCell(inputGates: inputGates, step: step, hidden: hidden, cell: cell,
+                        recurrentWeight: weightHH, recurrentBias: biasHH, active: active)
     }
 
     /// Runs over time-major `inputs` [T, B, in] of sequences with the given lengths, from
@@ -50,8 +51,7 @@ public struct LSTM: Layer {
         var outputs = [Tensor?](repeating: nil, count: steps)
         for t in reversed ? Array((0..<steps).reversed()) : Array(0..<steps) {
             let active = lengths.map { t < $0 }
-            (hidden, cell) = step(inputGates: inputGates[t..<(t + 1)].reshaped([batch, 4 * hiddenSize]),
-                                  hidden: hidden, cell: cell, active: active)
+            (hidden, cell) = step(inputGates: inputGates, step: t, hidden: hidden, cell: cell, active: active)
             outputs[t] = hidden
         }
         return (Tensor.stack(outputs.map { $0! }), hidden)

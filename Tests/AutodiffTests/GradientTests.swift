@@ -233,3 +233,61 @@ struct CrossEntropyTests {
         #expect(abs(Double(loss) - expected) < 1e-5)
     }
 }
+
+struct RecurrentLSTMCellTests {
+    /// The step with its recurrent product, against finite differences in all five inputs,
+    /// at each step of a [T, B, 4H] block of input gates.
+    @Test(arguments: [false, true])
+    func gradientsMatchFiniteDifferences(masked: Bool) {
+        var generator = SeededGenerator(seed: 4)
+        for (batch, h) in [(1, 1), (1, 4), (3, 1), (4, 5)] {
+            let inputGates = randomTensor([2, batch, 4 * h], &generator, scale: 2)
+            let hidden = randomTensor([batch, h], &generator), cell = randomTensor([batch, h], &generator)
+            let w = randomTensor([4 * h, h], &generator), b = randomTensor([4 * h], &generator)
+            let active = masked ? (0..<batch).map { $0 % 2 == 0 } : nil
+            for step in 0..<2 {
+                let result = checkGradients([inputGates, hidden, cell, w, b]) {
+                    let (h2, c2) = Tensor.lstmCell(inputGates: inputGates, step: step, hidden: hidden, cell: cell,
+                                                   recurrentWeight: w, recurrentBias: b, active: active)
+                    return Tensor.concat([h2, c2, c2 * h2])
+                }
+                #expect(result.worstError < tolerance, "\(batch)×\(h) step \(step) masked \(masked): \(result)")
+            }
+        }
+    }
+
+    /// Two steps of an LSTM through the fused op give bitwise the states and gradients of
+    /// the composition it replaces: a slice of the input gates, the recurrent product, two
+    /// sums and `lstmCell(gates:)`.
+    @Test func equalsTheCompositionBitwise() {
+        var generator = SeededGenerator(seed: 5)
+        let (steps, batch, h) = (3, 5, 16)
+        let x = randomTensor([steps, batch, 4 * h], &generator, scale: 2)
+        let h0 = randomTensor([batch, h], &generator), c0 = randomTensor([batch, h], &generator)
+        let w = randomTensor([4 * h, h], &generator), b = randomTensor([4 * h], &generator)
+        let probe = randomTensor([batch, 2 * h], &generator)
+        let active = [true, false, true, true, false]
+        func run(_ step: (Int, Tensor, Tensor) -> (hidden: Tensor, cell: Tensor)) -> ([Float], [[Float]]) {
+            var (hidden, cell) = (h0, c0)
+            var states: [Tensor] = []
+            for t in 0..<steps {
+                (hidden, cell) = step(t, hidden, cell)
+                states.append(Tensor.concat([hidden, cell]))
+            }
+            let loss = (Tensor.stack(states) * probe).sum()
+            loss.backward()
+            defer { for p in [x, h0, c0, w, b] { p.zeroGrad() } }
+            return (states.flatMap(\.data), [x, h0, c0, w, b].map { $0.grad! })
+        }
+        let fused = run { t, hidden, cell in
+            Tensor.lstmCell(inputGates: x, step: t, hidden: hidden, cell: cell, recurrentWeight: w,
+                            recurrentBias: b, active: t == 0 ? nil : active)
+        }
+        let composed = run { t, hidden, cell in
+            let gates = x[t..<(t + 1)].reshaped([batch, 4 * h]) + Tensor.matmul(hidden, w, transposeB: true) + b
+            return Tensor.lstmCell(gates: gates, hidden: hidden, cell: cell, active: t == 0 ? nil : active)
+        }
+        #expect(fused.0 == composed.0)
+        #expect(fused.1 == composed.1)
+    }
+}

@@ -22,14 +22,114 @@ extension Tensor {
         let h = cell.columns, batch = cell.rows
         precondition(gates.rows == batch && gates.columns == 4 * h && hidden.shape == cell.shape,
                      "lstmCell: gates \(gates.shape), hidden \(hidden.shape), cell \(cell.shape)")
-        precondition(active == nil || active!.count == batch, "lstmCell: \(active!.count) flags for \(batch) rows")
-        let isActive = active ?? [Bool](repeating: true, count: batch)
+        let isActive = activeRows(active, batch: batch)
+        let act = activatedGates(gates.data, batch: batch, hidden: h)
+        let next = cellForward(act, hidden: hidden, cell: cell, isActive: isActive)
 
+        let c2 = Tensor(shape: cell.shape, data: next.cell, inputs: [gates, cell]) { dc in
+            let (dGates, dCell) = cellBackward(dc, act, cell: cell, isActive: isActive)
+            gates.accumulateIfNeeded(dGates)
+            cell.accumulateIfNeeded(dCell)
+        }
+        let h2 = Tensor(shape: hidden.shape, data: next.hidden, inputs: [gates, c2, hidden]) { dh in
+            let (dGates, dCell, dHidden) = hiddenBackward(dh, act, tanhCell: next.tanhCell, isActive: isActive)
+            gates.accumulateIfNeeded(dGates)
+            c2.accumulateIfNeeded(dCell)
+            hidden.accumulateIfNeeded(dHidden)
+        }
+        return (h2, c2)
+    }
+
+    /// One recurrent LSTM step, the recurrent product included: the cell of `lstmCell` on
+    ///
+    ///     gates = x_t + W_hh h + b_hh
+    ///
+    /// where x_t, the input's share `W_ih x + b_ih`, is step `step`'s block of B rows of
+    /// `inputGates` ([T, B, 4H], or [B, 4H] with step 0), computed for all steps at once.
+    ///
+    /// Composed (a slice of `inputGates`, the product, two sums, the cell), every step
+    /// would keep four [B, 4H] tensors that backward never reads, besides the activated
+    /// gates it does: over a batch of long sentences, hundreds of megabytes. Here the
+    /// pre-activations live only until the gates are activated, and backward forms, from
+    /// the gates' gradient dz, the gradients of all five inputs:
+    ///
+    ///     dx_t = dz     dh += dz W_hh     dW_hh += dzᵀ h     db_hh += Σ_rows dz
+    ///
+    /// Every value is computed by the same instructions, in the same order, as that
+    /// composition computes it (the products by the same BLAS calls), so the results are
+    /// bitwise the same.
+    public static func lstmCell(inputGates: Tensor, step: Int, hidden: Tensor, cell: Tensor,
+                                recurrentWeight w: Tensor, recurrentBias b: Tensor,
+                                active: [Bool]? = nil) -> (hidden: Tensor, cell: Tensor) {
+        let h = cell.columns, batch = cell.rows, width = 4 * h
+        let offset = step * batch * width
+        precondition(inputGates.columns == width && offset + batch * width <= inputGates.count
+                     && hidden.shape == cell.shape && w.shape == [width, h] && b.shape == [width],
+                     "lstmCell: step \(step) of input gates \(inputGates.shape), hidden \(hidden.shape), "
+                     + "cell \(cell.shape), weights \(w.shape), bias \(b.shape)")
+        let isActive = activeRows(active, batch: batch)
+        var gates = uninitializedArray(count: batch * width) {
+            gemm(hidden.data, transposeA: false, w.data, transposeB: true, $0, m: batch, n: width, k: h)
+        }
+        inputGates.data.withUnsafeBufferPointer { x in
+            b.data.withUnsafeBufferPointer { b in
+                gates.withUnsafeMutableBufferPointer { z in
+                    for r in 0..<batch {
+                        for c in 0..<width { z[r * width + c] = x[offset + r * width + c] + z[r * width + c] }
+                        for c in 0..<width { z[r * width + c] = z[r * width + c] + b[c] }
+                    }
+                }
+            }
+        }
         let act = activatedGates(gates, batch: batch, hidden: h)
+        gates = []
+        let next = cellForward(act, hidden: hidden, cell: cell, isActive: isActive)
+
+        // The output gate's share of dz, from h', waits here for the rest, from c'.
+        var outputGateGradient: [Float]? = nil
+        let c2 = Tensor(shape: cell.shape, data: next.cell, inputs: [inputGates, hidden, cell, w, b]) { dc in
+            var (dz, dCell) = cellBackward(dc, act, cell: cell, isActive: isActive)
+            if let fromHidden = outputGateGradient {
+                for k in 0..<dz.count { dz[k] = fromHidden[k] + dz[k] }
+            }
+            outputGateGradient = nil
+            cell.accumulateIfNeeded(dCell)
+            b.accumulateIfNeeded(sumRows(dz, width: width))
+            if inputGates.requiresGrad { inputGates.accumulate(dz, at: offset) }
+            if hidden.requiresGrad {
+                hidden.accumulate(uninitializedArray(count: batch * h) {
+                    gemm(dz, transposeA: false, w.data, transposeB: false, $0, m: batch, n: h, k: width)
+                })
+            }
+            if w.requiresGrad {
+                w.accumulate(uninitializedArray(count: width * h) {
+                    gemm(dz, transposeA: true, hidden.data, transposeB: false, $0, m: width, n: h, k: batch)
+                })
+            }
+        }
+        let h2 = Tensor(shape: hidden.shape, data: next.hidden, inputs: [c2, hidden]) { dh in
+            let (dz, dCell, dHidden) = hiddenBackward(dh, act, tanhCell: next.tanhCell, isActive: isActive)
+            outputGateGradient = dz
+            c2.accumulateIfNeeded(dCell)
+            hidden.accumulateIfNeeded(dHidden)
+        }
+        return (h2, c2)
+    }
+
+    private static func activeRows(_ active: [Bool]?, batch: Int) -> [Bool] {
+        precondition(active == nil || active!.count == batch, "lstmCell: \(active!.count) flags for \(batch) rows")
+        return active ?? [Bool](repeating: true, count: batch)
+    }
+
+    /// c' and h' (and tanh c', kept for backward) from the activated gates; a row that is
+    /// not active keeps its state.
+    private static func cellForward(_ act: [Float], hidden: Tensor, cell: Tensor, isActive: [Bool])
+        -> (cell: [Float], tanhCell: [Float], hidden: [Float]) {
+        let h = cell.columns
         var newCell = cell.data
         var tanhCell = [Float](repeating: 0, count: cell.count)
         var newHidden = hidden.data
-        for b in 0..<batch where isActive[b] {
+        for b in 0..<cell.rows where isActive[b] {
             let gRow = b * 4 * h
             for j in 0..<h {
                 let k = b * h + j
@@ -38,52 +138,65 @@ extension Tensor {
                 newHidden[k] = act[gRow + 3 * h + j] * tanhCell[k]
             }
         }
+        return (newCell, tanhCell, newHidden)
+    }
 
-        let c2 = Tensor(shape: cell.shape, data: newCell, inputs: [gates, cell]) { dc in
-            var dGates = [Float](repeating: 0, count: gates.count)
-            var dCell = [Float](repeating: 0, count: cell.count)
-            for b in 0..<batch {
-                let gRow = b * 4 * h
-                for j in 0..<h {
-                    let k = b * h + j
-                    guard isActive[b] else { dCell[k] = dc[k]; continue }
-                    let i = act[gRow + j], f = act[gRow + h + j], g = act[gRow + 2 * h + j]
-                    dGates[gRow + j] = dc[k] * g * i * (1 - i)
-                    dGates[gRow + h + j] = dc[k] * cell.data[k] * f * (1 - f)
-                    dGates[gRow + 2 * h + j] = dc[k] * i * (1 - g * g)
-                    dCell[k] = dc[k] * f
-                }
+    /// From dc': the gradients of the gates i, f, g (o's is 0) and of c.
+    private static func cellBackward(_ dc: [Float], _ act: [Float], cell: Tensor, isActive: [Bool])
+        -> (gates: [Float], cell: [Float]) {
+        let h = cell.columns
+        var dGates = [Float](repeating: 0, count: 4 * cell.count)
+        var dCell = [Float](repeating: 0, count: cell.count)
+        for b in 0..<cell.rows {
+            let gRow = b * 4 * h
+            for j in 0..<h {
+                let k = b * h + j
+                guard isActive[b] else { dCell[k] = dc[k]; continue }
+                let i = act[gRow + j], f = act[gRow + h + j], g = act[gRow + 2 * h + j]
+                dGates[gRow + j] = dc[k] * g * i * (1 - i)
+                dGates[gRow + h + j] = dc[k] * cell.data[k] * f * (1 - f)
+                dGates[gRow + 2 * h + j] = dc[k] * i * (1 - g * g)
+                dCell[k] = dc[k] * f
             }
-            gates.accumulateIfNeeded(dGates)
-            cell.accumulateIfNeeded(dCell)
         }
+        return (dGates, dCell)
+    }
 
-        let h2 = Tensor(shape: hidden.shape, data: newHidden, inputs: [gates, c2, hidden]) { dh in
-            var dGates = [Float](repeating: 0, count: gates.count)
-            var dCell = [Float](repeating: 0, count: cell.count)
-            var dHidden = [Float](repeating: 0, count: hidden.count)
-            for b in 0..<batch {
-                let gRow = b * 4 * h
-                for j in 0..<h {
-                    let k = b * h + j
-                    guard isActive[b] else { dHidden[k] = dh[k]; continue }
-                    let o = act[gRow + 3 * h + j], t = tanhCell[k]
-                    dGates[gRow + 3 * h + j] = dh[k] * t * o * (1 - o)
-                    dCell[k] = dh[k] * o * (1 - t * t)
-                }
+    /// From dh': the gradient of the gate o (the others' are 0), of c' and of h (which
+    /// only a row that is not active passes on directly).
+    private static func hiddenBackward(_ dh: [Float], _ act: [Float], tanhCell: [Float], isActive: [Bool])
+        -> (gates: [Float], cell: [Float], hidden: [Float]) {
+        let h = dh.count / isActive.count
+        var dGates = [Float](repeating: 0, count: 4 * dh.count)
+        var dCell = [Float](repeating: 0, count: dh.count)
+        var dHidden = [Float](repeating: 0, count: dh.count)
+        for b in 0..<isActive.count {
+            let gRow = b * 4 * h
+            for j in 0..<h {
+                let k = b * h + j
+                guard isActive[b] else { dHidden[k] = dh[k]; continue }
+                let o = act[gRow + 3 * h + j], t = tanhCell[k]
+                dGates[gRow + 3 * h + j] = dh[k] * t * o * (1 - o)
+                dCell[k] = dh[k] * o * (1 - t * t)
             }
-            gates.accumulateIfNeeded(dGates)
-            c2.accumulateIfNeeded(dCell)
-            hidden.accumulateIfNeeded(dHidden)
         }
-        return (h2, c2)
+        return (dGates, dCell, dHidden)
+    }
+
+    /// Σ over rows of a [rows, width] gradient: a bias's share, summed as `+` sums it.
+    private static func sumRows(_ g: [Float], width: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: width)
+        for r in 0..<(g.count / width) {
+            for c in 0..<width { out[c] += g[r * width + c] }
+        }
+        return out
     }
 
     /// The activated gates σ(i), σ(f), tanh(g), σ(o) of gate pre-activations [B, 4H], kept
     /// for backward. They are four of the cell's five exponentials per unit, so their rows
     /// are shared among the threads.
-    private static func activatedGates(_ gates: Tensor, batch: Int, hidden h: Int) -> [Float] {
-        gates.data.withUnsafeBufferPointer { z in
+    private static func activatedGates(_ gates: [Float], batch: Int, hidden h: Int) -> [Float] {
+        gates.withUnsafeBufferPointer { z in
             uninitializedArray(count: gates.count) { act in
                 forEachRowRange(batch, costPerRow: 16 * h) { rows in
                     for b in rows {

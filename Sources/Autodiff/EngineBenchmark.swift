@@ -92,7 +92,7 @@ public enum EngineBenchmark {
         let wIH = random([4 * hidden, hidden], grad: true), wHH = random([4 * hidden, hidden], grad: true)
         let bias = random([4 * hidden], grad: true)
         let step = fastest(10) {
-            let inputGates = Tensor.matmul(input, wIH, transposeB: true) + bias
+            let inputGates = Tensor.affine(input, wIH, bias)
             let (h2, c2) = Tensor.lstmCell(inputGates: inputGates, step: 0, hidden: h, cell: c,
                                            recurrentWeight: wHH, recurrentBias: bias)
             (h2.sum() + c2.sum()).backward()

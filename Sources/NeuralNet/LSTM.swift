@@ -20,7 +20,7 @@ public struct LSTM: Layer {
 
     /// The input's share of the gates, `W_ih x + b_ih`, for any number of rows at once.
     public func projectInput(_ x: Tensor) -> Tensor {
-        Tensor.matmul(x, weightIH, transposeB: true) + biasIH
+        Tensor.affine(x, weightIH, biasIH)
     }
 
     /// Step `step` from the input's share of the gates, `W_ih x + b_ih` (computed

@@ -14,8 +14,7 @@ public struct Linear: Layer {
 
     /// x is [..., in]; the result [..., out]. One GEMM for all rows, however many.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let y = Tensor.matmul(x, weight, transposeB: true)
-        return bias.map { y + $0 } ?? y
+        bias.map { Tensor.affine(x, weight, $0) } ?? Tensor.matmul(x, weight, transposeB: true)
     }
 
     public var namedParameters: [(name: String, tensor: Tensor)] {

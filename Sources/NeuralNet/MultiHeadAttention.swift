@@ -100,9 +100,9 @@ public struct MultiHeadAttention: Layer {
     /// values against the product's B·T·d² multiply-adds.
     private func project(_ x: Tensor, rows: Range<Int>) -> Tensor {
         if rows.count == inProjWeight.shape[0] {
-            return Tensor.matmul(x, inProjWeight, transposeB: true) + inProjBias
+            return Tensor.affine(x, inProjWeight, inProjBias)
         }
-        return Tensor.matmul(x, inProjWeight[rows], transposeB: true) + inProjBias.columns(rows)
+        return Tensor.affine(x, inProjWeight[rows], inProjBias.columns(rows))
     }
 
     /// PyTorch's names, so that a state dict loads into `nn.MultiheadAttention`.

@@ -40,6 +40,46 @@ extension Tensor {
         }
     }
 
+    /// The affine map `x Wᵀ + b` of every row of `x` [..., in], for weights W [out, in] as
+    /// PyTorch stores them and a bias b [out]: `matmul(x, W, transposeB: true) + b` as one op.
+    ///
+    /// The bias is added into the product's own output, so a layer keeps one [..., out]
+    /// tensor for backward instead of two (the product and the sum), and the values are
+    /// bitwise the composition's. Backward is the two products of `matmul` and, for b, the
+    /// sum of the rows of the output's gradient.
+    public static func affine(_ x: Tensor, _ w: Tensor, _ b: Tensor) -> Tensor {
+        precondition(w.shape.count == 2 && x.columns == w.shape[1] && b.shape == [w.shape[0]],
+                     "affine: \(x.shape) · \(w.shape)ᵀ + \(b.shape)")
+        let (m, n, k) = (x.rows, w.shape[0], x.columns)
+        let out = uninitializedArray(count: m * n) { y in
+            gemm(x.data, transposeA: false, w.data, transposeB: true, y, m: m, n: n, k: k)
+            b.data.withUnsafeBufferPointer { b in
+                for r in 0..<m {
+                    for c in 0..<n { y[r * n + c] = y[r * n + c] + b[c] }
+                }
+            }
+        }
+        return Tensor(shape: Array(x.shape.dropLast()) + [n], data: out, inputs: [x, w, b]) { dY in
+            if b.requiresGrad {
+                var db = [Float](repeating: 0, count: n)
+                for r in 0..<m {
+                    for c in 0..<n { db[c] += dY[r * n + c] }
+                }
+                b.accumulate(db)
+            }
+            if x.requiresGrad {
+                x.accumulate(uninitializedArray(count: m * k) {
+                    gemm(dY, transposeA: false, w.data, transposeB: false, $0, m: m, n: k, k: n)
+                })
+            }
+            if w.requiresGrad {
+                w.accumulate(uninitializedArray(count: n * k) {
+                    gemm(dY, transposeA: true, x.data, transposeB: false, $0, m: n, n: k, k: m)
+                })
+            }
+        }
+    }
+
     /// A batch of independent products `op(a) · op(b)`, one for every index of the leading
     /// axes the two share: `a` is [..., M, K] ([..., K, M] with `transposeA`), `b` is
     /// [..., K, N] ([..., N, K] with `transposeB`), the result [..., M, N]. Attention uses it

@@ -5,6 +5,7 @@
 # does not need them.
 # With --mpi, also Open MPI (its library and mpirun), which scripts/test-distributed.sh
 # and `mpirun -np N nmt train` need; nmt loads the library only when mpirun started it.
+# With --perf, also Linux's perf, which scripts/profile-training.sh samples a training with.
 set -euo pipefail
 missing=()
 dpkg -s libopenblas-dev >/dev/null 2>&1 || missing+=(libopenblas-dev)
@@ -20,7 +21,10 @@ case "${1:-}" in
         dpkg -s libopenmpi-dev >/dev/null 2>&1 || missing+=(libopenmpi-dev)
         command -v mpirun >/dev/null 2>&1 || missing+=(openmpi-bin)
         ;;
-    *) echo "usage: $0 [--browser | --mpi]" >&2; exit 2 ;;
+    --perf)
+        command -v perf >/dev/null 2>&1 || missing+=(linux-perf)
+        ;;
+    *) echo "usage: $0 [--browser | --mpi | --perf]" >&2; exit 2 ;;
 esac
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}"

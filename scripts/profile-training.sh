@@ -1,6 +1,25 @@
 #!/usr/bin/env bash
 # Where a training step's time goes: samples `nmt bench` training a freshly initialised
-# model with perf (Debian's linux-perf, installed by scripts/install-deps.sh --perf
+# model with perf (Debian's linux-perf, installed by `scripts/install-deps.sh --perf`) and
+# prints the share of the step in each part of the engine, the table of
+# docs/training-profile.md.
+#
+#   scripts/profile-training.sh [CONFIG] [BATCHES] [THREADS]
+#
+#   CONFIG    the model and training settings (default configs/multi30k.json)
+#   BATCHES   training batches of ../shared/multi30k/train to time (default 40)
+#   THREADS   for matrix products and the engine's loops (default 2)
+#   PERF_DATA=FILE   read the samples of an earlier run instead of recording anew
+#
+# Each sample is put in one part by its call stack: the first frame, from the top, of
+# OpenBLAS (matrix products) or of the kernel (page faults of fresh memory, or a thread
+# waiting), else the innermost of the engine's own functions that names a part. Samples
+# of loading the corpus and of decoding (the benchmark decodes one sentence) are counted
+# apart and left out of the shares. The raw perf data stay in a temporary folder.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+config=${1:-configs/multi30k.json} batches=${2:-40} threads=${3:-2}
+scripts/install-deps.sh --perf
 data=${PERF_DATA:-}
 if [ -z "$data" ]; then
     swift build -c release >/dev/null

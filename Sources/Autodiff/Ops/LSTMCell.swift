@@ -94,18 +94,8 @@ extension Tensor {
             }
             outputGateGradient = nil
             cell.accumulateIfNeeded(dCell)
-            b.accumulateIfNeeded(sumRows(dz, width: width))
             if inputGates.requiresGrad { inputGates.accumulate(dz, at: offset) }
-            if hidden.requiresGrad {
-                hidden.accumulate(uninitializedArray(count: batch * h) {
-                    gemm(dz, transposeA: false, w.data, transposeB: false, $0, m: batch, n: h, k: width)
-                })
-            }
-            if w.requiresGrad {
-                w.accumulate(uninitializedArray(count: width * h) {
-                    gemm(dz, transposeA: true, hidden.data, transposeB: false, $0, m: width, n: h, k: batch)
-                })
-            }
+            accumulateAffineGradients(dz, x: hidden, w: w, b: b)
         }
         let h2 = Tensor(shape: hidden.shape, data: next.hidden, inputs: [c2, hidden]) { dh in
             let (dz, dCell, dHidden) = hiddenBackward(dh, act, tanhCell: next.tanhCell, isActive: isActive)
@@ -181,15 +171,6 @@ extension Tensor {
             }
         }
         return (dGates, dCell, dHidden)
-    }
-
-    /// Σ over rows of a [rows, width] gradient: a bias's share, summed as `+` sums it.
-    private static func sumRows(_ g: [Float], width: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: width)
-        for r in 0..<(g.count / width) {
-            for c in 0..<width { out[c] += g[r * width + c] }
-        }
-        return out
     }
 
     /// The activated gates σ(i), σ(f), tanh(g), σ(o) of gate pre-activations [B, 4H], kept

@@ -60,23 +60,31 @@ extension Tensor {
             }
         }
         return Tensor(shape: Array(x.shape.dropLast()) + [n], data: out, inputs: [x, w, b]) { dY in
-            if b.requiresGrad {
-                var db = [Float](repeating: 0, count: n)
-                for r in 0..<m {
-                    for c in 0..<n { db[c] += dY[r * n + c] }
-                }
-                b.accumulate(db)
+            accumulateAffineGradients(dY, x: x, w: w, b: b)
+        }
+    }
+
+    /// The backward pass of y = x Wᵀ + b from dy [rows, out], into every input that takes
+    /// part: db = Σ_rows dy (summed row after row, as `+` sums a broadcast bias),
+    /// dx = dy W and dW = dyᵀ x, the products `matmul`'s backward forms.
+    static func accumulateAffineGradients(_ dY: [Float], x: Tensor, w: Tensor, b: Tensor) {
+        let (m, n, k) = (x.rows, w.shape[0], x.columns)
+        if b.requiresGrad {
+            var db = [Float](repeating: 0, count: n)
+            for r in 0..<m {
+                for c in 0..<n { db[c] += dY[r * n + c] }
             }
-            if x.requiresGrad {
-                x.accumulate(uninitializedArray(count: m * k) {
-                    gemm(dY, transposeA: false, w.data, transposeB: false, $0, m: m, n: k, k: n)
-                })
-            }
-            if w.requiresGrad {
-                w.accumulate(uninitializedArray(count: n * k) {
-                    gemm(dY, transposeA: true, x.data, transposeB: false, $0, m: n, n: k, k: m)
-                })
-            }
+            b.accumulate(db)
+        }
+        if x.requiresGrad {
+            x.accumulate(uninitializedArray(count: m * k) {
+                gemm(dY, transposeA: false, w.data, transposeB: false, $0, m: m, n: k, k: n)
+            })
+        }
+        if w.requiresGrad {
+            w.accumulate(uninitializedArray(count: n * k) {
+                gemm(dY, transposeA: true, x.data, transposeB: false, $0, m: n, n: k, k: m)
+            })
         }
     }
 

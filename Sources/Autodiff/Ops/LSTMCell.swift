@@ -13,8 +13,9 @@ extension Tensor {
     ///     c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g)
     ///     h' = σ(o) ⊙ tanh(c')
     ///
-    /// The two matrix products stay outside (they are GEMMs); what is fused here is the
-    /// dozen elementwise ops between them, which would otherwise each allocate and record.
+    /// Here both matrix products stay outside (they are GEMMs); what is fused is the dozen
+    /// elementwise ops after them, which would otherwise each allocate and record. A
+    /// recurrent layer uses the form below, which takes W_hh h inside as well.
     /// Rows whose `active` entry is false (a sentence that has ended) keep their previous
     /// state unchanged, so padding never moves a state.
     public static func lstmCell(gates: Tensor, hidden: Tensor, cell: Tensor,

@@ -33,8 +33,19 @@ extension Tensor {
         }
     }
 
+    /// Adds `row` into each of `rows` consecutive rows at `matrix`, in place: the values
+    /// of `matrix + row` with the row broadcast, for an op that adds a bias into a
+    /// product's own output instead of allocating the sum.
+    static func addRow(_ row: [Float], to matrix: UnsafeMutablePointer<Float>, rows: Int) {
+        row.withUnsafeBufferPointer { b in
+            for r in 0..<rows {
+                for c in 0..<b.count { matrix[r * b.count + c] = matrix[r * b.count + c] + b[c] }
+            }
+        }
+    }
+
     /// Sums a gradient of `a`'s shape over the repeats of a block of `block` values.
-    private static func sumRepeats(_ g: [Float], block: Int) -> [Float] {
+    static func sumRepeats(_ g: [Float], block: Int) -> [Float] {
         var out = [Float](repeating: 0, count: block)
         g.withUnsafeBufferPointer { pg in
             out.withUnsafeMutableBufferPointer { po in

@@ -73,13 +73,9 @@ extension Tensor {
             gemm(hidden.data, transposeA: false, w.data, transposeB: true, $0, m: batch, n: width, k: h)
         }
         inputGates.data.withUnsafeBufferPointer { x in
-            b.data.withUnsafeBufferPointer { b in
-                gates.withUnsafeMutableBufferPointer { z in
-                    for r in 0..<batch {
-                        for c in 0..<width { z[r * width + c] = x[offset + r * width + c] + z[r * width + c] }
-                        for c in 0..<width { z[r * width + c] = z[r * width + c] + b[c] }
-                    }
-                }
+            gates.withUnsafeMutableBufferPointer { z in
+                for i in 0..<(batch * width) { z[i] = x[offset + i] + z[i] }
+                addRow(b.data, to: z.baseAddress!, rows: batch)
             }
         }
         let act = activatedGates(gates, batch: batch, hidden: h)

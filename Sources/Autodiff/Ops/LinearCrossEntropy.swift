@@ -36,9 +36,9 @@ extension Tensor {
         for t in targets { precondition(t >= 0 && t < v, "linearCrossEntropy: target \(t) outside 0..<\(v)") }
         let needsGrad = x.requiresGrad || weight.requiresGrad || (bias?.requiresGrad ?? false)
         var losses = [Float](repeating: 0, count: n)
-        var dx = needsGrad && x.requiresGrad ? [Float](repeating: 0, count: n * f) : []
-        var dw = needsGrad && weight.requiresGrad ? [Float](repeating: 0, count: v * f) : []
-        var db = needsGrad && bias?.requiresGrad == true ? [Float](repeating: 0, count: v) : []
+        var dx = x.requiresGrad ? [Float](repeating: 0, count: n * f) : []
+        var dw = weight.requiresGrad ? [Float](repeating: 0, count: v * f) : []
+        var db = bias?.requiresGrad == true ? [Float](repeating: 0, count: v) : []
         var block = [Float](repeating: 0, count: min(blockRows, n) * v)
         let uniform = ε / Float(v)
         x.data.withUnsafeBufferPointer { px in
@@ -86,7 +86,6 @@ extension Tensor {
                 }
             }
         }
-        block = []
         let loss = s * losses.reduce(0, +)
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
         return Tensor(shape: [], data: [loss], inputs: inputs) { g in
@@ -95,15 +94,6 @@ extension Tensor {
             if !dx.isEmpty { x.accumulate(scaled(dx)) }
             if !dw.isEmpty { weight.accumulate(scaled(dw)) }
             if !db.isEmpty { bias!.accumulate(scaled(db)) }
-        }
-    }
-
-    /// Adds `row` to each of `rows` consecutive rows at `matrix`, as `+` broadcasts a bias.
-    private static func addRow(_ row: [Float], to matrix: UnsafeMutablePointer<Float>, rows: Int) {
-        row.withUnsafeBufferPointer { b in
-            for r in 0..<rows {
-                for c in 0..<b.count { matrix[r * b.count + c] += b[c] }
-            }
         }
     }
 }

@@ -53,11 +53,7 @@ extension Tensor {
         let (m, n, k) = (x.rows, w.shape[0], x.columns)
         let out = uninitializedArray(count: m * n) { y in
             gemm(x.data, transposeA: false, w.data, transposeB: true, y, m: m, n: n, k: k)
-            b.data.withUnsafeBufferPointer { b in
-                for r in 0..<m {
-                    for c in 0..<n { y[r * n + c] = y[r * n + c] + b[c] }
-                }
-            }
+            addRow(b.data, to: y, rows: m)
         }
         return Tensor(shape: Array(x.shape.dropLast()) + [n], data: out, inputs: [x, w, b]) { dY in
             accumulateAffineGradients(dY, x: x, w: w, b: b)
@@ -69,13 +65,7 @@ extension Tensor {
     /// dx = dy W and dW = dyᵀ x, the products `matmul`'s backward forms.
     static func accumulateAffineGradients(_ dY: [Float], x: Tensor, w: Tensor, b: Tensor) {
         let (m, n, k) = (x.rows, w.shape[0], x.columns)
-        if b.requiresGrad {
-            var db = [Float](repeating: 0, count: n)
-            for r in 0..<m {
-                for c in 0..<n { db[c] += dY[r * n + c] }
-            }
-            b.accumulate(db)
-        }
+        b.accumulateIfNeeded(sumRepeats(dY, block: n))
         if x.requiresGrad {
             x.accumulate(uninitializedArray(count: m * k) {
                 gemm(dY, transposeA: false, w.data, transposeB: false, $0, m: m, n: k, k: n)

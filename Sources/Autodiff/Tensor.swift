@@ -114,6 +114,30 @@ public final class Tensor {
     }
 
     public func zeroGrad() { grad = nil }
+
+    /// Moves `other`'s gradient (a replica's, in data-parallel training) into this
+    /// tensor's: added to it, or taken as it is when this one has none; `other` is left
+    /// without. The sum is this gradient's value plus the other's, value by value, in
+    /// blocks shared among the threads.
+    public func takeGradient(from other: Tensor) {
+        precondition(other.count == count, "takeGradient: \(other.shape) into \(shape)")
+        guard let g = other.grad else { return }
+        other.grad = nil
+        guard grad != nil else {
+            grad = g
+            return
+        }
+        let block = 1 << 14
+        grad!.withUnsafeMutableBufferPointer { acc in
+            g.withUnsafeBufferPointer { g in
+                forEachRowRange((count + block - 1) / block, costPerRow: block) { blocks in
+                    for i in (blocks.lowerBound * block)..<min(blocks.upperBound * block, acc.count) {
+                        acc[i] = acc[i] + g[i]
+                    }
+                }
+            }
+        }
+    }
 }
 
 extension Tensor: CustomStringConvertible {

@@ -38,14 +38,20 @@ public enum ModelBenchmark {
                             targetVocabularySize: data.target.count, generator: &generator)
         report(BenchmarkFigure(name: "parameters", value: Double(model.parameterCount), unit: ""))
         var adam = config.training.optimizer(over: model.parameters)
-        let epoch = config.training.batcher(pairs: data.pairs).epoch(using: &generator)
+        let batcher = config.training.batcher(pairs: data.pairs)
+        let epoch = batcher.epoch(using: &generator)
+        let replicas = ModelReplicas(model, count: config.training.threads) {
+            var unused = SeededGenerator(seed: 0)
+            return config.model.makeModel(sourceVocabularySize: data.source.count,
+                                          targetVocabularySize: data.target.count, generator: &unused)
+        }
         var dropout: SeededGenerator? = SeededGenerator(seed: 1)
         var tokens = 0, seconds = 0.0, lossSum = 0.0
         for (i, batch) in (0..<(batches + 2)).map({ epoch[$0 % epoch.count] }).enumerated() {
             let start = monotonicSeconds()
             let rate = config.training.learningRate(step: i + 1, current: config.training.learningRate)
-            let loss = try model.trainingStep(batch, optimizer: &adam, learningRate: rate,
-                                              dropout: &dropout, settings: config.training, step: i + 1)
+            let loss = try replicas.trainingStep(batch, batcher: batcher, optimizer: &adam, learningRate: rate,
+                                                 dropout: &dropout, settings: config.training, step: i + 1)
             if i >= 2 {
                 seconds += monotonicSeconds() - start
                 tokens += batch.targetTokens

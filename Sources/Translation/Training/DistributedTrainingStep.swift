@@ -37,13 +37,7 @@ extension TranslationModel {
         guard loss.isFinite else {
             throw TrainingError("the loss became \(loss) at step \(step); the last checkpoint is kept")
         }
-        let parameters = self.parameters
-        let norm = clipGradientNorm(parameters, maxNorm: settings.clipNorm)
-        guard norm.isFinite else {
-            throw TrainingError("the gradient norm became \(norm) at step \(step); the last checkpoint is kept")
-        }
-        optimizer.learningRate = learningRate
-        optimizer.update()
+        try applyGradients(optimizer: &optimizer, learningRate: learningRate, settings: settings, step: step)
         return (Double(loss), seconds)
     }
 

@@ -44,6 +44,8 @@ public final class Trainer {
     public private(set) var log: [LogEntry]
     private var optimizer: Adam
     private let batcher: Batcher
+    /// The model and its replicas, one per thread, that share each batch.
+    private let replicas: ModelReplicas
     /// The processes of a data-parallel training, or ``SingleProcess``.
     public let communicator: any Communicator
     /// Seconds spent in all-reduces since they were last reported.
@@ -68,6 +70,8 @@ public final class Trainer {
                         targetVocabularySize: self.train.target.count, generator: &generator)
         optimizer = config.training.optimizer(over: model.parameters)
         batcher = config.training.batcher(pairs: self.train.pairs, processes: communicator.size)
+        replicas = Self.replicas(of: model, config: config, communicator: communicator,
+                                 vocabularies: (self.train.source.count, self.train.target.count))
         state = TrainerState(epochGenerator: SeededGenerator(seed: config.training.seed &+ 1),
                              dropoutGenerator: SeededGenerator(seed: config.training.seed &+ 2),
                              learningRate: config.training.learningRate, trainingPairs: self.train.pairs.count)
@@ -111,6 +115,8 @@ public final class Trainer {
                              + "\(communicator.size): resume with the same mpirun -np, or the batches would differ")
         }
         batcher = config.training.batcher(pairs: self.train.pairs, processes: communicator.size)
+        replicas = Self.replicas(of: model, config: config, communicator: communicator,
+                                 vocabularies: (description.source.count, description.target.count))
         log = []
         guard communicator.writes else { return }
         // log.jsonl is written before the snapshot, so it may hold lines of a save that
@@ -192,12 +198,23 @@ public final class Trainer {
         if communicator.size > 1 { return try distributedUpdate(batch) }
         var dropout: SeededGenerator? = state.dropoutGenerator
         let rate = config.training.learningRate(step: state.step + 1, current: state.learningRate)
-        let loss = try model.trainingStep(batch, optimizer: &optimizer, learningRate: rate,
-                                          dropout: &dropout, settings: config.training, step: state.step + 1)
+        let loss = try replicas.trainingStep(batch, batcher: batcher, optimizer: &optimizer, learningRate: rate,
+                                             dropout: &dropout, settings: config.training, step: state.step + 1)
         state.dropoutGenerator = dropout!
         state.learningRate = rate
         state.step += 1
         return loss
+    }
+
+    /// One replica per thread in one process (`ModelReplicas`); a process of a
+    /// data-parallel training trains alone on its share, its threads splitting products.
+    private static func replicas(of model: any TranslationModel, config: Configuration, communicator: any Communicator,
+                                 vocabularies: (source: Int, target: Int)) -> ModelReplicas {
+        ModelReplicas(model, count: communicator.size > 1 ? 1 : config.training.threads) {
+            var unused = SeededGenerator(seed: 0)
+            return config.model.makeModel(sourceVocabularySize: vocabularies.source,
+                                          targetVocabularySize: vocabularies.target, generator: &unused)
+        }
     }
 
     /// One update from this process's share of `batch`. Its dropout generator is derived

@@ -19,13 +19,21 @@ extension TranslationModel {
             throw TrainingError("the loss became \(loss.scalar) at step \(step); the last checkpoint is kept")
         }
         loss.backward()
+        try applyGradients(optimizer: &optimizer, learningRate: learningRate, settings: settings, step: step)
+        return Double(loss.scalar)
+    }
+
+    /// Steps 3 and 4 of every kind of training step, once the gradients are in the
+    /// parameters: the global gradient norm clipped to `settings.clipNorm`, then Adam's
+    /// update at `learningRate`. A norm that is not finite throws before the update.
+    func applyGradients(optimizer: inout Adam, learningRate: Float, settings: TrainingConfig,
+                        step: Int) throws(TrainingError) {
         let norm = clipGradientNorm(parameters, maxNorm: settings.clipNorm)
         guard norm.isFinite else {
             throw TrainingError("the gradient norm became \(norm) at step \(step); the last checkpoint is kept")
         }
         optimizer.learningRate = learningRate
         optimizer.update()
-        return Double(loss.scalar)
     }
 }
 

@@ -1,8 +1,9 @@
-/// The translator on awkward input: runaway lines, empty lines, control characters,
-/// emoji and mixed scripts.
+/// The translator on awkward input (runaway lines, empty lines, control characters,
+/// emoji and mixed scripts), and on several threads.
 import Foundation
 import Testing
 @testable import Translation
+import Autodiff
 
 struct TranslatorTests {
     let translator = randomTranslator(seed: 11, source: ["ein", "hund", "läuft", "."],
@@ -30,6 +31,24 @@ struct TranslatorTests {
             #expect(translations.count == lines.count)
             #expect(translations.allSatisfy { !$0.text.contains("\n") && !$0.text.contains("\r") })
             #expect(translations[0].text.isEmpty && translations[1].text.isEmpty)
+        }
+    }
+
+    /// Batches translated at once on two threads give the translations of one thread, bit for
+    /// bit and in order, greedy and with a beam.
+    @Test func translationsOnTwoThreadsAreThoseOfOne() {
+        let translator = randomTranslator(seed: 12, source: ["ein", "hund", "läuft", "."],
+                                          target: ["a", "dog", "runs", "."], size: 4, lowercase: false)
+        let lines = (0..<11).map { i in (0...(i % 5)).map { ["ein", "hund", "läuft", "."][($0 + i) % 4] }.joined(separator: " ") }
+        for beam in [1, 3] {
+            setBLASThreads(1)
+            let one = translator.translate(lines, beam: beam, batchSize: 3)
+            setBLASThreads(2)
+            let two = translator.translate(lines, beam: beam, batchSize: 3)
+            setBLASThreads(1)
+            #expect(one.map(\.tokens) == two.map(\.tokens))
+            #expect(one.map(\.logProbability.bitPattern) == two.map(\.logProbability.bitPattern))
+            #expect(one.map(\.alignment) == two.map(\.alignment))
         }
     }
 }

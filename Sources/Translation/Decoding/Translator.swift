@@ -4,6 +4,8 @@ import Glibc
 #else
 import Darwin
 #endif
+import Synchronization
+import Autodiff
 import Files
 import Text
 
@@ -136,10 +138,13 @@ public struct Translator {
         }
         let nonEmpty = results.indices.filter { !results[$0].sourceTokens.isEmpty }
         let encoded = nonEmpty.map { source.encode(results[$0].sourceTokens) }
-        for batch in Batcher.decodingBatches(sources: encoded, batchSize: batchSize) {
-            let hypotheses = beam <= 1
+        let batches = Batcher.decodingBatches(sources: encoded, batchSize: batchSize)
+        let found = searchAll(batches) { batch in
+            beam <= 1
                 ? model.greedySearch(batch, limit: limit)
                 : model.beamSearch(batch, beamSize: beam, alpha: alpha, limit: limit)
+        }
+        for (batch, hypotheses) in zip(batches, found) {
             for (hypothesis, index) in zip(hypotheses, batch.indices) {
                 let i = nonEmpty[index]
                 results[i].tokens = target.decode(hypothesis.tokens)
@@ -154,6 +159,26 @@ public struct Translator {
             }
         }
         return results
+    }
+
+    /// `search` of every batch, in order. With several threads the batches are searched
+    /// at once, one per thread (`concurrently`), each thread taking the next batch not yet
+    /// taken: a batch's steps are products of a few rows, which two cores split badly,
+    /// while two batches keep both busy without waiting. Each batch's hypotheses are the
+    /// ones it gets alone on one thread, whichever thread searched it.
+    private func searchAll(_ batches: [Batch], _ search: (Batch) -> [Hypothesis]) -> [[Hypothesis]] {
+        var found = [[Hypothesis]](repeating: [], count: batches.count)
+        let next = Atomic<Int>(0)
+        found.withUnsafeMutableBufferPointer { found in
+            concurrently(min(engineThreadCount, batches.count)) { _ in
+                while true {
+                    let b = next.add(1, ordering: .relaxed).oldValue
+                    guard b < batches.count else { return }
+                    found[b] = search(batches[b])
+                }
+            }
+        }
+        return found
     }
 }
 

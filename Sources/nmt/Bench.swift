@@ -19,7 +19,7 @@ struct Bench: ParsableCommand {
             """)
 
     // Numbers parse `.unconditional`ly, so that a negative one is reported as out of range.
-    @Option(parsing: .unconditional, help: "Threads for matrix products.")
+    @Option(parsing: .unconditional, help: "Threads: training replicas, each with its share of a batch; batches decoded at once.")
     var threads = 2
     @Option(help: "Corpus prefix to train and decode on.")
     var corpus = "data/train"

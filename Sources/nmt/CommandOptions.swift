@@ -59,7 +59,7 @@ struct DecodingOptions: ParsableArguments {
     var maxLengthExtra = 10
     @Option(parsing: .unconditional, help: ArgumentHelp("Sentences decoded together.", valueName: "n"))
     var batchSize = 32
-    @Option(parsing: .unconditional, help: ArgumentHelp("Threads for matrix products.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Threads, each decoding a batch at a time.", valueName: "n"))
     var threads = 1
 
     /// Checks the values given. Called inside `reportingErrors` rather than as the argument

@@ -61,7 +61,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Byte-pair merges to learn, splitting words into subwords (0: whole words).") var merges: Int?
     @Flag(help: "Lowercase all text.") var lowercase = false
     @Option(parsing: .unconditional, help: "Random seed for weights, dropout and data order.") var seed: UInt64?
-    @Option(parsing: .unconditional, help: "Threads for matrix products.") var threads: Int?
+    @Option(parsing: .unconditional, help: "Threads, each training a replica of the model on its share of every batch.") var threads: Int?
 
     // The Transformer's options.
     @Option(help: "Architecture: rnn (BiLSTM encoder, LSTM decoder) or transformer.")

@@ -86,8 +86,9 @@ public final class Trainer {
     /// Continues the training saved in `checkpoint`: its configuration and vocabularies,
     /// and the weights, optimiser moments and trainer state of its last save (see
     /// ``TrainingSnapshot``). The corpus must be the one it was trained on. `threads`
-    /// replaces the saved thread count, for another machine; the losses may then differ
-    /// in their last bits from those of an uninterrupted run.
+    /// replaces the saved thread count, for another machine; each thread trains a replica
+    /// on its share of every batch (`ModelReplicas`), so the losses then differ from those
+    /// of an uninterrupted run: the shares draw other dropout masks.
     public init(resuming checkpoint: Checkpoint, train: ParallelCorpus, valid: ParallelCorpus,
                 threads: Int? = nil, communicator: any Communicator = SingleProcess()) throws {
         self.communicator = communicator

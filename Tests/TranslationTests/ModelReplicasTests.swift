@@ -66,17 +66,12 @@ struct ModelReplicasTests {
     /// bitwise where the uninterrupted one ends: every share's dropout masks come from
     /// the saved generator.
     @Test func twoReplicasResumeExactly() throws {
-        func fixture() throws -> TrainingFixture {
+        let (expected, record, _) = try uninterruptedAndResumed(stopAfter: 7) {
             var fixture = try TrainingFixture()
             fixture.config.training.threads = 2
             fixture.config.training.maxEpochs = 2
             return fixture
         }
-        let whole = try fixture(), parted = try fixture()
-        var expected = TrainingRecord(), record = TrainingRecord()
-        try expected.run(try whole.newTrainer())
-        try record.run(try parted.newTrainer(), stopAfter: 7)
-        try record.run(try parted.resumedTrainer())
         #expect(record.losses == expected.losses)
         #expect(record.weights == expected.weights)
         // One thread draws other masks: the runs differ.

@@ -23,18 +23,13 @@ struct TrainerResumeTests {
     /// an uninterrupted run, bit for bit.
     @Test(arguments: ModelConfig.Attention.allCases)
     func everyKindResumesExactly(attention: ModelConfig.Attention) throws {
-        func fixture() throws -> TrainingFixture {
+        let (expected, record, (whole, parted)) = try uninterruptedAndResumed(stopAfter: 7) {
             var fixture = try TrainingFixture()
             fixture.config.model = tinyConfig(attention: attention, size: 4)
             fixture.config.model.dropout = 0.2
             fixture.config.training.maxEpochs = 2
             return fixture
         }
-        let whole = try fixture(), parted = try fixture()
-        var expected = TrainingRecord(), record = TrainingRecord()
-        try expected.run(try whole.newTrainer())
-        try record.run(try parted.newTrainer(), stopAfter: 7)
-        try record.run(try parted.resumedTrainer())
         #expect(record.losses == expected.losses, "\(attention)")
         #expect(record.weights == expected.weights, "\(attention)")
         #expect(try SafeTensors.read(parted.checkpoint.averagedWeightsPath).arrays

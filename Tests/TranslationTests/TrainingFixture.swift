@@ -92,6 +92,18 @@ struct TrainingRecord: Equatable {
     }
 }
 
+/// Two trainings of fixtures made alike by `make`: one uninterrupted, one stopped after
+/// `stopAfter` steps and resumed; their records, and the second's fixture.
+func uninterruptedAndResumed(stopAfter steps: Int, _ make: () throws -> TrainingFixture) throws
+    -> (expected: TrainingRecord, resumed: TrainingRecord, fixtures: (whole: TrainingFixture, parted: TrainingFixture)) {
+    let whole = try make(), parted = try make()
+    var expected = TrainingRecord(), record = TrainingRecord()
+    try expected.run(try whole.newTrainer())
+    try record.run(try parted.newTrainer(), stopAfter: steps)
+    try record.run(try parted.resumedTrainer())
+    return (expected, record, (whole, parted))
+}
+
 extension LogEntry {
     /// The entry without its timings, which differ from run to run.
     var withoutTimings: LogEntry {

@@ -35,7 +35,7 @@ struct ModelReplicasTests {
 
         let shared = model(config)
         let weightsBefore = shared.weights()
-        let replicas = ModelReplicas(shared, count: count) { model(config) }
+        let replicas = ModelReplicas(shared, count: count, config: config, sourceVocabularySize: 12, targetVocabularySize: 12)
         let replicated = replicas.gradients(of: batch, batcher: batcher, dropout: &noDropout, smoothing: 0.1)
         #expect(abs(replicated - loss.scalar) <= 1e-6 * loss.scalar)
         #expect(shared.weights() == weightsBefore)
@@ -57,7 +57,8 @@ struct ModelReplicasTests {
         let alone = model(tinyConfig(size: 4)), shared = model(tinyConfig(size: 4))
         var noDropout: SeededGenerator? = nil
         alone.loss(batch, dropout: &noDropout).backward()
-        let replicas = ModelReplicas(shared, count: 2) { model(tinyConfig(size: 4)) }
+        let replicas = ModelReplicas(shared, count: 2, config: tinyConfig(size: 4), sourceVocabularySize: 12,
+                                     targetVocabularySize: 12)
         _ = replicas.gradients(of: batch, batcher: batcher, dropout: &noDropout, smoothing: 0)
         #expect(alone.parameters.map(\.grad) == shared.parameters.map(\.grad))
     }

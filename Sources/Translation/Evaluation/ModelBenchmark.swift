@@ -40,11 +40,8 @@ public enum ModelBenchmark {
         var adam = config.training.optimizer(over: model.parameters)
         let batcher = config.training.batcher(pairs: data.pairs)
         let epoch = batcher.epoch(using: &generator)
-        let replicas = ModelReplicas(model, count: config.training.threads) {
-            var unused = SeededGenerator(seed: 0)
-            return config.model.makeModel(sourceVocabularySize: data.source.count,
-                                          targetVocabularySize: data.target.count, generator: &unused)
-        }
+        let replicas = ModelReplicas(model, count: config.training.threads, config: config.model,
+                                     sourceVocabularySize: data.source.count, targetVocabularySize: data.target.count)
         var dropout: SeededGenerator? = SeededGenerator(seed: 1)
         var tokens = 0, seconds = 0.0, lossSum = 0.0
         for (i, batch) in (0..<(batches + 2)).map({ epoch[$0 % epoch.count] }).enumerated() {

@@ -35,7 +35,7 @@ extension TranslationModel {
         }
         let (loss, seconds) = sumGradients(andLoss: localLoss, over: communicator)
         guard loss.isFinite else {
-            throw TrainingError("the loss became \(loss) at step \(step); the last checkpoint is kept")
+            throw TrainingError(becameNotFinite: "loss", loss, step: step)
         }
         try applyGradients(optimizer: &optimizer, learningRate: learningRate, settings: settings, step: step)
         return (Double(loss), seconds)

@@ -29,22 +29,21 @@ public struct ModelReplicas {
     public let model: any TranslationModel
     private let replicas: [any TranslationModel]
 
-    /// `model` and `count − 1` replicas of it made by `make`, each a model of the same
-    /// configuration (its own initial weights are never used).
-    public init(_ model: any TranslationModel, count: Int, make: () -> any TranslationModel) {
+    /// `model` and `count − 1` replicas of it: models of `config` over vocabularies of the
+    /// same sizes, whose own initial weights are never used.
+    public init(_ model: any TranslationModel, count: Int, config: ModelConfig,
+                sourceVocabularySize: Int, targetVocabularySize: Int) {
         precondition(count >= 1, "ModelReplicas: \(count) replicas")
         self.model = model
-        replicas = (1..<count).map { _ in make() }
+        replicas = (1..<count).map { _ in
+            var unused = SeededGenerator(seed: 0)
+            return config.makeModel(sourceVocabularySize: sourceVocabularySize,
+                                    targetVocabularySize: targetVocabularySize, generator: &unused)
+        }
     }
 
     /// How many models share each batch, the model included.
     public var count: Int { replicas.count + 1 }
-
-    /// Share `k` of `batch`: its sentences k·B/N ..< (k+1)·B/N, or nil when there are
-    /// none (a batch of fewer sentences than replicas).
-    public func share(_ k: Int, of batch: Batch, batcher: Batcher) -> Batch? {
-        batcher.share(of: batch, rank: k, processes: count)
-    }
 
     /// One Adam update on `batch` (one that `batcher` made), and its mean loss per real
     /// target token: with one replica, the model's `trainingStep`; with several, the
@@ -60,7 +59,7 @@ public struct ModelReplicas {
         }
         let loss = gradients(of: batch, batcher: batcher, dropout: &dropout, smoothing: settings.labelSmoothing)
         guard loss.isFinite else {
-            throw TrainingError("the loss became \(loss) at step \(step); the last checkpoint is kept")
+            throw TrainingError(becameNotFinite: "loss", loss, step: step)
         }
         try model.applyGradients(optimizer: &optimizer, learningRate: learningRate, settings: settings, step: step)
         return Double(loss)
@@ -75,7 +74,8 @@ public struct ModelReplicas {
     ///    shares' losses summed.
     func gradients(of batch: Batch, batcher: Batcher, dropout: inout SeededGenerator?, smoothing: Float) -> Float {
         let models = [model] + replicas
-        let shares = (0..<count).map { share($0, of: batch, batcher: batcher) }
+        // Share k holds sentences k·B/N ..< (k+1)·B/N, none when B < N.
+        let shares = (0..<count).map { batcher.share(of: batch, rank: $0, processes: count) }
         var generators: [SeededGenerator?] = []
         for _ in replicas { generators.append(dropout == nil ? nil : SeededGenerator(seed: dropout!.next())) }
         generators.insert(dropout, at: 0)

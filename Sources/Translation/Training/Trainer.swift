@@ -211,11 +211,8 @@ public final class Trainer {
     /// data-parallel training trains alone on its share, its threads splitting products.
     private static func replicas(of model: any TranslationModel, config: Configuration, communicator: any Communicator,
                                  vocabularies: (source: Int, target: Int)) -> ModelReplicas {
-        ModelReplicas(model, count: communicator.size > 1 ? 1 : config.training.threads) {
-            var unused = SeededGenerator(seed: 0)
-            return config.model.makeModel(sourceVocabularySize: vocabularies.source,
-                                          targetVocabularySize: vocabularies.target, generator: &unused)
-        }
+        ModelReplicas(model, count: communicator.size > 1 ? 1 : config.training.threads, config: config.model,
+                      sourceVocabularySize: vocabularies.source, targetVocabularySize: vocabularies.target)
     }
 
     /// One update from this process's share of `batch`. Its dropout generator is derived

@@ -16,7 +16,7 @@ extension TranslationModel {
                              dropout: inout SeededGenerator?, settings: TrainingConfig, step: Int) throws(TrainingError) -> Double {
         let loss = self.loss(batch, dropout: &dropout, smoothing: settings.labelSmoothing)
         guard loss.scalar.isFinite else {
-            throw TrainingError("the loss became \(loss.scalar) at step \(step); the last checkpoint is kept")
+            throw TrainingError(becameNotFinite: "loss", loss.scalar, step: step)
         }
         loss.backward()
         try applyGradients(optimizer: &optimizer, learningRate: learningRate, settings: settings, step: step)
@@ -30,7 +30,7 @@ extension TranslationModel {
                         step: Int) throws(TrainingError) {
         let norm = clipGradientNorm(parameters, maxNorm: settings.clipNorm)
         guard norm.isFinite else {
-            throw TrainingError("the gradient norm became \(norm) at step \(step); the last checkpoint is kept")
+            throw TrainingError(becameNotFinite: "gradient norm", norm, step: step)
         }
         optimizer.learningRate = learningRate
         optimizer.update()
@@ -41,4 +41,10 @@ extension TranslationModel {
 public struct TrainingError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+
+    /// A loss or gradient norm that is not finite: the step names where, and the last
+    /// checkpoint stays the one to resume from.
+    init(becameNotFinite quantity: String, _ value: Float, step: Int) {
+        self.init("the \(quantity) became \(value) at step \(step); the last checkpoint is kept")
+    }
 }

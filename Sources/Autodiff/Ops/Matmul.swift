@@ -6,7 +6,9 @@ extension Tensor {
     ///
     /// For `C = op(A) op(B)` the gradients are two more products with transpose flags
     /// (no copies): `dA = dC op(B)ᵀ` (or `op(B) dCᵀ` when A is stored transposed) and
-    /// `dB = op(A)ᵀ dC` (or `dCᵀ op(A)` when B is stored transposed).
+    /// `dB = op(A)ᵀ dC` (or `dCᵀ op(A)` when B is stored transposed). B is usually a
+    /// weight matrix, used at every step of a recurrence: its product is added into its
+    /// gradient by `accumulateProduct`.
     public static func matmul(_ a: Tensor, _ b: Tensor,
                               transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
         precondition(b.shape.count == 2, "matmul: b must be a matrix, got shape \(b.shape)")
@@ -29,13 +31,11 @@ extension Tensor {
                 })
             }
             if b.requiresGrad {
-                b.accumulate(uninitializedArray(count: k * n) { dB in
-                    if transposeB {
-                        gemm(dC, transposeA: true, a.data, transposeB: transposeA, dB, m: n, n: k, k: m)
-                    } else {
-                        gemm(a.data, transposeA: !transposeA, dC, transposeB: false, dB, m: k, n: n, k: m)
-                    }
-                })
+                if transposeB {
+                    b.accumulateProduct(dC, transposeA: true, a.data, transposeB: transposeA, m: n, n: k, k: m)
+                } else {
+                    b.accumulateProduct(a.data, transposeA: !transposeA, dC, transposeB: false, m: k, n: n, k: m)
+                }
             }
         }
     }
@@ -62,7 +62,8 @@ extension Tensor {
 
     /// The backward pass of y = x Wᵀ + b from dy [rows, out], into every input that takes
     /// part: db = Σ_rows dy (summed row after row, as `+` sums a broadcast bias),
-    /// dx = dy W and dW = dyᵀ x, the products `matmul`'s backward forms.
+    /// dx = dy W and dW = dyᵀ x, the products `matmul`'s backward forms (dW added by
+    /// `accumulateProduct`).
     static func accumulateAffineGradients(_ dY: [Float], x: Tensor, w: Tensor, b: Tensor) {
         let (m, n, k) = (x.rows, w.shape[0], x.columns)
         b.accumulateIfNeeded(sumRepeats(dY, block: n))
@@ -72,9 +73,7 @@ extension Tensor {
             })
         }
         if w.requiresGrad {
-            w.accumulate(uninitializedArray(count: n * k) {
-                gemm(dY, transposeA: true, x.data, transposeB: false, $0, m: n, n: k, k: m)
-            })
+            w.accumulateProduct(dY, transposeA: true, x.data, transposeB: false, m: n, n: k, k: m)
         }
     }
 
@@ -126,6 +125,42 @@ extension Tensor {
                     }
                 }
             }
+        }
+    }
+}
+
+extension Tensor {
+    /// The largest inner size for which `accumulateProduct` lets BLAS add the product into
+    /// the gradient itself. OpenBLAS cuts a product's inner dimension into blocks of a few
+    /// hundred (its GEMM_Q: 256 or more for every x86 kernel family) and adds each block's
+    /// share into C in turn; up to one block, every value of the product is formed whole,
+    /// in registers, and added into C once, exactly as `accumulate` adds it afterwards.
+    static let innerSizeAddedWhole = 128
+
+    /// Adds the product op(A) op(B) [m, n] into this tensor's gradient, as
+    /// `accumulate(A · B)` does, but without a separate array for the product when the
+    /// gradient already exists and k ≤ `innerSizeAddedWhole`: BLAS forms G + A·B in place
+    /// (beta = 1).
+    ///
+    /// Why: a recurrence's weight gradient dW = Σ_t dz_tᵀ h_t is one product per step with
+    /// an inner size of the batch's rows. Each took a fresh array of W's size, filled with
+    /// zeros by BLAS (beta = 0), then added into dW: three passes over megabytes for a
+    /// product of a few dozen terms per value. In place there is one. Each value is still
+    /// g + (Σ_k a b), its product summed whole before it is added, so the gradient is bitwise
+    /// the one `accumulate` gives (a test checks it against this machine's BLAS). A
+    /// one-row or one-column product goes to a matrix–vector kernel, which adds into C as
+    /// it goes, and keeps the separate array.
+    func accumulateProduct(_ a: [Float], transposeA: Bool, _ b: [Float], transposeB: Bool,
+                           m: Int, n: Int, k: Int) {
+        precondition(m * n == count, "accumulateProduct: a \(m)×\(n) product into \(shape)")
+        guard grad != nil, k <= Self.innerSizeAddedWhole, m > 1, n > 1 else {
+            accumulate(uninitializedArray(count: m * n) {
+                gemm(a, transposeA: transposeA, b, transposeB: transposeB, $0, m: m, n: n, k: k)
+            })
+            return
+        }
+        grad!.withUnsafeMutableBufferPointer { g in
+            gemm(a, transposeA: transposeA, b, transposeB: transposeB, g.baseAddress!, m: m, n: n, k: k, beta: 1)
         }
     }
 }

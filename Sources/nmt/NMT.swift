@@ -12,9 +12,11 @@ struct NMT: AsyncParsableCommand {
     )
 
     /// OpenBLAS picks its kernels when it loads, before this runs, so the right kernels
-    /// for this CPU need a restart with `OPENBLAS_CORETYPE` set (see `BLASKernels`).
+    /// for this CPU need a restart with `OPENBLAS_CORETYPE` set (see `BLASKernels`). The
+    /// allocator is set up before any other thread exists (see `keepFreedMemory`).
     static func main() async {
         BLASKernels.relaunchWithKernelsForThisCPU()
+        keepFreedMemory()
         do {
             var command = try parseAsRoot()
             if var asynchronous = command as? AsyncParsableCommand {

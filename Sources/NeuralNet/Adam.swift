@@ -70,23 +70,26 @@ public struct Adam {
 
     /// One parameter's update, eight values at a time. The compiler does not vectorise the
     /// scalar loop itself (its square root keeps a slow path for negative numbers), so
-    /// the loop is written on SIMD vectors; every operation is IEEE-exact per lane, so the
-    /// results are bitwise those of the scalar formula, which finishes the tail.
+    /// the loop is written on SIMD vectors, loaded and stored whole; every operation is
+    /// IEEE-exact per lane, so the results are bitwise those of the scalar formula, which
+    /// finishes the tail.
     private static func step(_ x: UnsafeMutableBufferPointer<Float>, _ m: UnsafeMutableBufferPointer<Float>,
                              _ v: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>,
                              beta1: Float, beta2: Float, epsilon: Float, rate: Float, correction2: Float) {
         typealias Lanes = SIMD8<Float>
         let width = Lanes.scalarCount, vectorEnd = x.count - x.count % width
+        let (px, pm, pv, pg) = (UnsafeMutableRawPointer(x.baseAddress), UnsafeMutableRawPointer(m.baseAddress),
+                                UnsafeMutableRawPointer(v.baseAddress), UnsafeRawPointer(g.baseAddress))
         for i in stride(from: 0, to: vectorEnd, by: width) {
-            let gi = Lanes(g[i..<(i + width)])
-            let mi = beta1 * Lanes(m[i..<(i + width)]) + (1 - beta1) * gi
-            let vi = beta2 * Lanes(v[i..<(i + width)]) + (1 - beta2) * gi * gi
-            let xi = Lanes(x[i..<(i + width)]) - rate * mi / ((vi / correction2).squareRoot() + epsilon)
-            for j in 0..<width {
-                m[i + j] = mi[j]
-                v[i + j] = vi[j]
-                x[i + j] = xi[j]
-            }
+            let offset = i * MemoryLayout<Float>.stride
+            let gi = pg!.loadUnaligned(fromByteOffset: offset, as: Lanes.self)
+            let mi = beta1 * pm!.loadUnaligned(fromByteOffset: offset, as: Lanes.self) + (1 - beta1) * gi
+            let vi = beta2 * pv!.loadUnaligned(fromByteOffset: offset, as: Lanes.self) + (1 - beta2) * gi * gi
+            let xi = px!.loadUnaligned(fromByteOffset: offset, as: Lanes.self)
+                - rate * mi / ((vi / correction2).squareRoot() + epsilon)
+            pm!.storeBytes(of: mi, toByteOffset: offset, as: Lanes.self)
+            pv!.storeBytes(of: vi, toByteOffset: offset, as: Lanes.self)
+            px!.storeBytes(of: xi, toByteOffset: offset, as: Lanes.self)
         }
         for i in vectorEnd..<x.count {
             m[i] = beta1 * m[i] + (1 - beta1) * g[i]

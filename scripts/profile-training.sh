@@ -41,10 +41,10 @@ function part(sym, dso) {
     if (sym ~ /sched_yield|futex|pthread_cond|sem_wait|_dispatch_(semaphore|wait|sema4)/) return "threads waiting or waking"
     if (sym ~ /^(malloc|free|cfree|calloc|realloc|_int_malloc|_int_free|__libc_|malloc_consolidate|unlink_chunk|__memset)/) return "allocation: malloc, free, zero fill"
     if (dso ~ /libswiftCore/ && sym ~ /retain|release|[Aa]lloc|isUniquelyReferenced|beginAccess|endAccess/) return "graph building and the backward walk"
-    if (sym ~ /WordTokenizer|ParallelCorpus|Vocabulary|TrainingData|BytePair|Batcher|LineReader|makeModel|_dl_|dl_main/) return "SETUP"
+    if (sym ~ /WordTokenizer|ParallelCorpus|Vocabulary|TrainingData|BytePair|BatcherV5epoch|LineReader|makeModel|_dl_|dl_main/) return "SETUP"
     if (sym ~ /GreedySearch|BeamSearch|Translator|greedy|beam/) return "DECODING"
-    if (dso ~ /\/nmt\)/) {
-        if (sym ~ /Adam|clipGradientNorm/) return "Adam and gradient clipping"
+    if (dso ~ /\/nmt[^\/]*\)/) {
+        if (sym ~ /Adam|clipGradientNorm|sumOfSquares|takeGradient/) return "Adam, gradient clipping, the sum of the replica gradients"
         if (sym ~ /linearCrossEntropy|crossEntropy|rowLogSumExp|oftmax/) return "softmax and cross-entropy"
         if (sym ~ /8backward|TensorC[a-z0-9_]*fC|TensorCfD|TensorCMa/) return "graph building and the backward walk"
         return "elementwise and data movement (LSTM cell, attention, sums, copies)"
@@ -57,7 +57,7 @@ function finish() {
     # the step (an OpenBLAS or GCD worker thread, or a stack cut short) is still one of
     # the step unless it is loading the corpus or decoding.
     top = n
-    for (i = 1; i <= n; i++) if (syms[i] ~ /trainingStep/) { top = i; break }
+    for (i = 1; i <= n; i++) if (syms[i] ~ /trainingStep|ModelReplicasV9gradients/) { top = i; break }
     chosen = ""
     if (top == n) for (i = 1; i <= n; i++) {
         p = part(syms[i], dsos[i])

@@ -104,9 +104,10 @@ struct Translate: ParsableCommand {
         }
     }
 
-    /// Standard input in batches: from a terminal each line at once, from a pipe whole batches.
+    /// Standard input in chunks: from a terminal each line at once, from a pipe one batch
+    /// per thread, which the translator decodes at once.
     private func forEachBatchOfStandardInput(_ body: ([String]) -> Void) throws {
-        let batch = isatty(STDIN_FILENO) == 1 ? 1 : decoding.batchSize
+        let batch = isatty(STDIN_FILENO) == 1 ? 1 : decoding.batchSize * decoding.threads
         let input = LineReader()
         var lines: [String] = []
         while let line = try input.next() {

@@ -24,3 +24,14 @@ public func forEachRowRange(_ rows: Int, costPerRow: Int, _ body: (Range<Int>) -
         }
     }
 }
+
+/// Runs `body` on consecutive ranges that together cover `0..<count`, made of whole
+/// blocks of `block` values (the last one shorter), shared among the threads as
+/// `forEachRowRange` shares rows: for a pass over tens of millions of independent values
+/// (an optimiser's update, a sum of gradients), where a range boundary inside a vector
+/// would give its values another path than on one thread.
+public func forEachBlockRange(_ count: Int, block: Int, costPerValue: Int = 1, _ body: (Range<Int>) -> Void) {
+    forEachRowRange((count + block - 1) / block, costPerRow: costPerValue * block) { blocks in
+        body((blocks.lowerBound * block)..<min(blocks.upperBound * block, count))
+    }
+}

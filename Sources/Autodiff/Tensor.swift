@@ -127,13 +127,10 @@ public final class Tensor {
             grad = g
             return
         }
-        let block = 1 << 14
         grad!.withUnsafeMutableBufferPointer { acc in
             g.withUnsafeBufferPointer { g in
-                forEachRowRange((count + block - 1) / block, costPerRow: block) { blocks in
-                    for i in (blocks.lowerBound * block)..<min(blocks.upperBound * block, acc.count) {
-                        acc[i] = acc[i] + g[i]
-                    }
+                forEachBlockRange(count, block: 1 << 14) { values in
+                    for i in values { acc[i] = acc[i] + g[i] }
                 }
             }
         }

@@ -50,9 +50,7 @@ public struct Adam {
                             // of them go to the cores; a block's length is a multiple of
                             // the vector width, so each value takes the same path as on
                             // one thread.
-                            let block = 4096
-                            forEachRowRange((x.count + block - 1) / block, costPerRow: 4 * block) { blocks in
-                                let values = (blocks.lowerBound * block)..<min(blocks.upperBound * block, x.count)
+                            forEachBlockRange(x.count, block: 4096, costPerValue: 4) { values in
                                 Self.step(UnsafeMutableBufferPointer(rebasing: x[values]),
                                           UnsafeMutableBufferPointer(rebasing: m[values]),
                                           UnsafeMutableBufferPointer(rebasing: v[values]),

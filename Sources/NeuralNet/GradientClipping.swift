@@ -21,7 +21,7 @@ public func clipGradientNorm(_ parameters: [Tensor], maxNorm: Float) -> Float {
     let scale = maxNorm / norm
     for p in parameters where p.grad != nil {
         p.grad!.withUnsafeMutableBufferPointer { g in
-            forEachBlock(of: g.count) { values in
+            forEachBlockRange(g.count, block: clippingBlock) { values in
                 for i in values { g[i] *= scale }
             }
         }
@@ -61,10 +61,3 @@ private func sumOfSquares(_ g: [Float]) -> Double {
 
 /// Values per block of the clipping passes.
 private let clippingBlock = 1 << 14
-
-/// `body` on consecutive ranges of blocks of `0..<count`, shared among the threads.
-private func forEachBlock(of count: Int, _ body: (Range<Int>) -> Void) {
-    forEachRowRange((count + clippingBlock - 1) / clippingBlock, costPerRow: clippingBlock) { blocks in
-        body((blocks.lowerBound * clippingBlock)..<min(blocks.upperBound * clippingBlock, count))
-    }
-}

@@ -41,9 +41,12 @@ function part(sym, dso) {
     if (sym ~ /sched_yield|futex|pthread_cond|sem_wait|_dispatch_(semaphore|wait|sema4)/) return "threads waiting or waking"
     if (sym ~ /^(malloc|free|cfree|calloc|realloc|_int_malloc|_int_free|__libc_|malloc_consolidate|unlink_chunk|__memset)/) return "allocation: malloc, free, zero fill"
     if (dso ~ /libswiftCore/ && sym ~ /retain|release|[Aa]lloc|isUniquelyReferenced|beginAccess|endAccess/) return "graph building and the backward walk"
-    # The benchmark functions name the corpus among the types of their parameters.
-    if (sym !~ /ModelBenchmark/ && sym ~ /WordTokenizer|ParallelCorpus|Vocabulary|TrainingData|BytePair|BatcherV5epoch|LineReader|makeModel|_dl_|dl_main/) return "SETUP"
-    if (sym !~ /ModelBenchmark/ && sym ~ /GreedySearch|BeamSearch|Translator|greedy|beam/) return "DECODING"
+    # The benchmark functions name the corpus and the translator among the types of their
+    # parameters: their frames decide nothing.
+    if (sym !~ /ModelBenchmark/) {
+        if (sym ~ /WordTokenizer|ParallelCorpus|Vocabulary|TrainingData|BytePair|BatcherV5epoch|LineReader|makeModel|_dl_|dl_main/) return "SETUP"
+        if (sym ~ /GreedySearch|BeamSearch|Translator|greedy|beam/) return "DECODING"
+    }
     if (dso ~ /\/nmt[^\/]*\)/) {
         if (sym ~ /Adam|clipGradientNorm|sumOfSquares|takeGradient/) return "Adam, gradient clipping, the sum of the replica gradients"
         if (sym ~ /linearCrossEntropy|crossEntropy|rowLogSumExp|oftmax/) return "softmax and cross-entropy"

@@ -205,19 +205,6 @@ struct GradientTests {
     }
 }
 
-struct FastTanhTests {
-    /// `fastTanh` replaces the C library's tanhf on the hot paths; it must agree with it.
-    @Test func agreesWithTheCLibrary() {
-        var worst: Float = 0
-        for i in -20_000...20_000 {
-            let x = Float(i) / 1000
-            worst = max(worst, abs(fastTanh(x) - Float(Foundation.tanh(Double(x)))))
-        }
-        #expect(worst < 2e-7, "largest absolute error \(worst)")
-        #expect(fastTanh(100) == 1 && fastTanh(-100) == -1)
-    }
-}
-
 struct CrossEntropyTests {
     /// With smoothing ε the loss is the cross-entropy against (1 − ε)·onehot + ε/V.
     @Test func smoothingMatchesItsDefinition() {

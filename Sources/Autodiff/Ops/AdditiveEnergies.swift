@@ -70,8 +70,11 @@ extension Tensor {
                 uninitializedArray(count: a.count) { py in
                     forEachRowRange(a.rows, costPerRow: 16 * d) { range in
                         for row in range {
-                            let (base, bBase) = (row * d, (row / n) * d)
-                            for c in 0..<d { py[base + c] = fastTanh(pa[base + c] + pb[bBase + c]) }
+                            // Pointers to the rows, so that the loop's indices are plain
+                            // counters and it vectorises.
+                            let (y, key, query) = (py + row * d, pa.baseAddress! + row * d,
+                                                   pb.baseAddress! + (row / n) * d)
+                            for c in 0..<d { y[c] = fastTanh(key[c] + query[c]) }
                         }
                     }
                 }

@@ -1,11 +1,5 @@
 /// Log-softmax and negative log-likelihood fused in one op.
 
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
-
 extension Tensor {
     /// The negative log-likelihood of `targets` under `softmax(logits)`, for logits of
     /// shape [N, V] and N target ids. Rows whose target is `ignoring` (padding) add
@@ -55,7 +49,7 @@ extension Tensor {
                                 continue
                             }
                             let uniform = ε / Float(v)
-                            for c in 0..<v { dRow[c] = g[r] * (expf(row[c] - logSumExp[r]) - uniform) }
+                            for c in 0..<v { dRow[c] = g[r] * (exponential(row[c] - logSumExp[r]) - uniform) }
                             dRow[targets[r]] -= g[r] * (1 - ε)
                         }
                     }

@@ -1,11 +1,5 @@
 /// The LSTM cell as one fused op with a hand-written backward.
 
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
-
 extension Tensor {
     /// One LSTM step from precomputed gate pre-activations, PyTorch's gate order:
     ///
@@ -116,13 +110,24 @@ extension Tensor {
         var newCell = cell.data
         var tanhCell = [Float](repeating: 0, count: cell.count)
         var newHidden = hidden.data
-        for b in 0..<cell.rows where isActive[b] {
-            let gRow = b * 4 * h
-            for j in 0..<h {
-                let k = b * h + j
-                newCell[k] = act[gRow + h + j] * cell.data[k] + act[gRow + j] * act[gRow + 2 * h + j]
-                tanhCell[k] = fastTanh(newCell[k])
-                newHidden[k] = act[gRow + 3 * h + j] * tanhCell[k]
+        // Through pointers to each row, so that the inner loop's indices are plain
+        // counters and it vectorises.
+        act.withUnsafeBufferPointer { act in
+            newCell.withUnsafeMutableBufferPointer { newCell in
+                tanhCell.withUnsafeMutableBufferPointer { tanhCell in
+                    newHidden.withUnsafeMutableBufferPointer { newHidden in
+                        for b in 0..<cell.rows where isActive[b] {
+                            let i = act.baseAddress! + b * 4 * h, f = i + h, g = f + h, o = g + h
+                            let c = newCell.baseAddress! + b * h  // m_{t−1}, overwritten by m_t
+                            let t = tanhCell.baseAddress! + b * h, s = newHidden.baseAddress! + b * h
+                            for j in 0..<h {
+                                c[j] = f[j] * c[j] + i[j] * g[j]
+                                t[j] = fastTanh(c[j])
+                                s[j] = o[j] * t[j]
+                            }
+                        }
+                    }
+                }
             }
         }
         return (newCell, tanhCell, newHidden)

@@ -1,11 +1,5 @@
 /// An output layer and its cross-entropy fused, a block of rows at a time.
 
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
-
 extension Tensor {
     /// s · Σ_r CE(x_r Wᵀ + b, target_r), a scalar, for inputs x [N, F], weights W [V, F],
     /// an optional bias b [V] and N targets: `s * crossEntropy(logits: matmul(x, W,
@@ -62,7 +56,7 @@ extension Tensor {
                                     let logSumExp = rowLogSumExp(row, count: v)
                                     losses[first + r] = logSumExp - (1 - ε) * row[target] - ε * sum / Float(v)
                                     guard needsGrad else { continue }
-                                    for c in 0..<v { row[c] = s * (expf(row[c] - logSumExp) - uniform) }
+                                    for c in 0..<v { row[c] = s * (exponential(row[c] - logSumExp) - uniform) }
                                     row[target] -= s * (1 - ε)
                                 }
                             }

@@ -97,7 +97,7 @@ private func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Flo
     var total: Float = 0
     for c in 0..<count {
         if allowed(c) {
-            y[c] = expf(scale * (x[c] - largest))
+            y[c] = exponential(scale * (x[c] - largest))
             total += y[c]
         } else {
             y[c] = 0
@@ -128,10 +128,25 @@ private func softmaxBackward(_ y: [Float], _ dy: [Float], rowLength: Int, scale:
 /// log Σ_c exp(row[c]) over `count` values, with the largest subtracted before `exp` so
 /// that nothing overflows: the normaliser of a log-softmax. The loss and both searches
 /// take it from here, so that greedy and beam search agree to the bit.
+///
+/// Both passes go eight values at a time: the largest is the same in any order, and the
+/// sum of the exponentials is taken as eight running sums (one per lane) added at the
+/// end, an order that differs from one running sum only by rounding.
 public func rowLogSumExp(_ row: UnsafePointer<Float>, count: Int) -> Float {
-    var largest = -Float.infinity
-    for c in 0..<count { largest = max(largest, row[c]) }
-    var total: Float = 0
-    for c in 0..<count { total += expf(row[c] - largest) }
+    let whole = count - count % 8
+    let lanes = UnsafeRawPointer(row)
+    var largestByLane = SIMD8<Float>(repeating: -.infinity)
+    for c in stride(from: 0, to: whole, by: 8) {
+        let values = lanes.loadUnaligned(fromByteOffset: 4 * c, as: SIMD8<Float>.self)
+        largestByLane.replace(with: values, where: values .> largestByLane)
+    }
+    var largest = largestByLane.max()
+    for c in whole..<count { largest = max(largest, row[c]) }
+    var totalByLane = SIMD8<Float>()
+    for c in stride(from: 0, to: whole, by: 8) {
+        totalByLane += exponential(lanes.loadUnaligned(fromByteOffset: 4 * c, as: SIMD8<Float>.self) - largest)
+    }
+    var total = totalByLane.sum()
+    for c in whole..<count { total += exponential(row[c] - largest) }
     return largest + logf(total)
 }

@@ -39,7 +39,10 @@ extension Tensor {
     static func addRow(_ row: [Float], to matrix: UnsafeMutablePointer<Float>, rows: Int) {
         row.withUnsafeBufferPointer { b in
             for r in 0..<rows {
-                for c in 0..<b.count { matrix[r * b.count + c] = matrix[r * b.count + c] + b[c] }
+                // Through a pointer to the row, so that the loop's index is a plain
+                // counter and it vectorises.
+                let y = matrix + r * b.count
+                for c in 0..<b.count { y[c] = y[c] + b[c] }
             }
         }
     }

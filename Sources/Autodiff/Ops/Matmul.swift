@@ -60,6 +60,26 @@ extension Tensor {
         }
     }
 
+    /// `x Wᵀ + b` (b optional) outside any graph, from the weights kept transposed,
+    /// Wᵀ [in, out]: the output layer of a search, where nothing is trained.
+    ///
+    /// OpenBLAS packs the whole weight matrix into its own layout at every call, and for
+    /// an output layer of thousands of words over a few dozen rows, a decoding step's,
+    /// the packing costs as much as the product. It packs a matrix stored [in, out]
+    /// (not transposed) a fifth to a third faster than one stored [out, in] and read
+    /// transposed; the packed values, and so the results, are the same to the bit. The
+    /// result is a constant: no gradient reaches x or the weights.
+    public static func affineForDecoding(_ x: Tensor, transposedWeight wT: Tensor, bias b: Tensor?) -> Tensor {
+        let (m, k, n) = (x.rows, x.columns, wT.columns)
+        precondition(wT.shape == [k, n] && (b?.shape ?? [n]) == [n],
+                     "affineForDecoding: \(x.shape) · \(wT.shape) + \(b?.shape ?? [])")
+        let out = uninitializedArray(count: m * n) { y in
+            gemm(x.data, transposeA: false, wT.data, transposeB: false, y, m: m, n: n, k: k)
+            if let b { addRow(b.data, to: y, rows: m) }
+        }
+        return Tensor(shape: Array(x.shape.dropLast()) + [n], data: out)
+    }
+
     /// The backward pass of y = x Wᵀ + b from dy [rows, out], into every input that takes
     /// part: db = Σ_rows dy (summed row after row, as `+` sums a broadcast bias),
     /// dx = dy W and dW = dyᵀ x, the products `matmul`'s backward forms (dW added by

@@ -61,6 +61,7 @@ public struct Translation: Sendable {
 
 /// A trained model with the vocabularies, tokenizer and subword units it was trained with.
 public struct Translator {
+    /// The model as searches use it (`forDecoding()`), never to be trained.
     public let model: any TranslationModel
     public let source: Vocabulary
     public let target: Vocabulary
@@ -75,7 +76,7 @@ public struct Translator {
 
     public init(model: any TranslationModel, source: Vocabulary, target: Vocabulary, lowercase: Bool,
                 subwords: BytePairEncoding? = nil, weightsVersion: FileVersion? = nil) {
-        self.model = model
+        self.model = model.forDecoding()
         self.source = source
         self.target = target
         self.tokenizer = WordTokenizer(lowercase: lowercase)

@@ -41,6 +41,15 @@ public protocol TranslationModel: Layer {
     /// without holding the logits of every token at once (`Tensor.linearCrossEntropy`);
     /// by default it is the sum of `tokenLosses`.
     func scaledLoss(_ batch: Batch, dropout: inout SeededGenerator?, smoothing: Float, scale: Float) -> Tensor
+
+    /// The model as searches use it: the same weights, with whatever copies of them make
+    /// decoding faster, for the same results to the bit. A translator decodes with it; it
+    /// is never trained. By default, the model itself.
+    func forDecoding() -> Self
+}
+
+extension TranslationModel {
+    public func forDecoding() -> Self { self }
 }
 
 /// What one decoder step gives a search.

@@ -73,6 +73,23 @@ struct CheckpointTests {
         #expect(try checkpoint.readConfiguration() == config)
     }
 
+    /// Read from a checkpoint, a translator's RNN keeps its output matrix transposed for
+    /// decoding (`forDecoding()`); given a model, it keeps the model as it is, which may
+    /// go on training. Both translate a batch to the same words and log-probabilities,
+    /// to the bit.
+    @Test func aLoadedTranslatorDecodesThroughTheTransposedOutputMatrixToTheSameBits() throws {
+        let folder = try TemporaryFolder()
+        let (checkpoint, model) = try savedModel(in: folder)
+        let loaded = try Translator(checkpoint: checkpoint)
+        let given = Translator(model: model, source: source, target: target, lowercase: false)
+        #expect((loaded.model as? RNNModel)?.output.transposedWeight != nil)
+        #expect((given.model as? RNNModel)?.output.transposedWeight == nil)
+        let sources = ["ich bin hier .", "hier bin ich", "unbekannt .", "ich ich ich"]
+        let (expected, got) = (given.translate(sources), loaded.translate(sources))
+        #expect(got.map(\.text) == expected.map(\.text))
+        #expect(got.map(\.logProbability.bitPattern) == expected.map(\.logProbability.bitPattern))
+    }
+
     @Test func aVocabularyThatDoesNotMatchTheWeightsIsNamed() throws {
         let folder = try TemporaryFolder()
         let (checkpoint, _) = try savedModel(in: folder)

@@ -130,21 +130,29 @@ private func softmaxBackward(_ y: [Float], _ dy: [Float], rowLength: Int, scale:
 /// take it from here, so that greedy and beam search agree to the bit.
 ///
 /// Both passes go eight values at a time: the largest is the same in any order, and the
-/// sum of the exponentials is taken as eight running sums (one per lane) added at the
-/// end, an order that differs from one running sum only by rounding.
+/// sum of the exponentials is taken as eight running sums (value c into sum c mod 8)
+/// added at the end, an order that differs from one running sum only by rounding. The
+/// exponentials are taken a block at a time into a scratch buffer by a plain loop, which
+/// vectorises, and summed from there.
 public func rowLogSumExp(_ row: UnsafePointer<Float>, count: Int) -> Float {
-    let whole = count - count % 8
-    let lanes = UnsafeRawPointer(row)
+    let whole = count - count % 8, block = 256
     var largestByLane = SIMD8<Float>(repeating: -.infinity)
     for c in stride(from: 0, to: whole, by: 8) {
-        let values = lanes.loadUnaligned(fromByteOffset: 4 * c, as: SIMD8<Float>.self)
+        let values = UnsafeRawPointer(row + c).loadUnaligned(as: SIMD8<Float>.self)
         largestByLane.replace(with: values, where: values .> largestByLane)
     }
     var largest = largestByLane.max()
     for c in whole..<count { largest = max(largest, row[c]) }
     var totalByLane = SIMD8<Float>()
-    for c in stride(from: 0, to: whole, by: 8) {
-        totalByLane += exponential(lanes.loadUnaligned(fromByteOffset: 4 * c, as: SIMD8<Float>.self) - largest)
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: block) { scratch in
+        let e = scratch.baseAddress!
+        for first in stride(from: 0, to: whole, by: block) {
+            let n = min(block, whole - first)
+            for c in 0..<n { e[c] = exponential(row[first + c] - largest) }
+            for c in stride(from: 0, to: n, by: 8) {
+                totalByLane += UnsafeRawPointer(e + c).loadUnaligned(as: SIMD8<Float>.self)
+            }
+        }
     }
     var total = totalByLane.sum()
     for c in whole..<count { total += exponential(row[c] - largest) }

@@ -61,7 +61,10 @@ public struct Translation: Sendable {
 
 /// A trained model with the vocabularies, tokenizer and subword units it was trained with.
 public struct Translator {
-    /// The model as searches use it (`forDecoding()`), never to be trained.
+    /// The model. Read from a checkpoint, it is the model as searches use it
+    /// (`forDecoding()`), whose copies of weights would not follow a training; given as a
+    /// model, it is that model itself, so a translator made before training steps
+    /// translates with the weights they leave.
     public let model: any TranslationModel
     public let source: Vocabulary
     public let target: Vocabulary
@@ -76,7 +79,7 @@ public struct Translator {
 
     public init(model: any TranslationModel, source: Vocabulary, target: Vocabulary, lowercase: Bool,
                 subwords: BytePairEncoding? = nil, weightsVersion: FileVersion? = nil) {
-        self.model = model.forDecoding()
+        self.model = model
         self.source = source
         self.target = target
         self.tokenizer = WordTokenizer(lowercase: lowercase)
@@ -87,7 +90,7 @@ public struct Translator {
     /// Loads the translator saved in a checkpoint folder.
     public init(checkpoint: Checkpoint, weightsFile: String = "best.safetensors") throws {
         let loaded = try checkpoint.loadModel(weightsFile: weightsFile)
-        self.init(model: loaded.model, source: loaded.source, target: loaded.target,
+        self.init(model: loaded.model.forDecoding(), source: loaded.source, target: loaded.target,
                   lowercase: loaded.config.vocabulary.lowercase,
                   subwords: try checkpoint.readSubwords(for: loaded.config), weightsVersion: loaded.weights)
     }

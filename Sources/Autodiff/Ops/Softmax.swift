@@ -147,8 +147,8 @@ public func rowLogSumExp(_ row: UnsafePointer<Float>, count: Int) -> Float {
     withUnsafeTemporaryAllocation(of: Float.self, capacity: block) { scratch in
         let e = scratch.baseAddress!
         for first in stride(from: 0, to: whole, by: block) {
-            let n = min(block, whole - first)
-            for c in 0..<n { e[c] = exponential(row[first + c] - largest) }
+            let (n, x) = (min(block, whole - first), row + first)
+            for c in 0..<n { e[c] = exponential(x[c] - largest) }  // plain indices: vectorises
             for c in stride(from: 0, to: n, by: 8) {
                 totalByLane += UnsafeRawPointer(e + c).loadUnaligned(as: SIMD8<Float>.self)
             }

@@ -8,6 +8,9 @@ public struct LSTM: Layer {
     public let weightIH: Tensor, weightHH: Tensor
     /// [4H] each; PyTorch keeps two biases, which are only ever added together.
     public let biasIH: Tensor, biasHH: Tensor
+    /// W_ihᵀ [in, 4H] and W_hhᵀ [H, 4H], copies for a search (`keepingTransposedWeights()`),
+    /// or nil.
+    public private(set) var transposedWeightIH: Tensor? = nil, transposedWeightHH: Tensor? = nil
 
     public init(inputSize: Int, hiddenSize: Int, generator: inout SeededGenerator) {
         let bound = 1 / Float(hiddenSize).squareRoot()
@@ -18,9 +21,13 @@ public struct LSTM: Layer {
         biasHH = .uniform([4 * hiddenSize], bound: bound, generator: &generator)
     }
 
-    /// The input's share of the gates, `W_ih x + b_ih`, for any number of rows at once.
+    /// The input's share of the gates, `W_ih x + b_ih`, for any number of rows at once
+    /// (from the transposed copy, when kept, for several rows, as `Linear` does).
     public func projectInput(_ x: Tensor) -> Tensor {
-        Tensor.affine(x, weightIH, biasIH)
+        if let transposedWeightIH, x.rows > 1 {
+            return Tensor.affineForDecoding(x, transposedWeight: transposedWeightIH, bias: biasIH)
+        }
+        return Tensor.affine(x, weightIH, biasIH)
     }
 
     /// Step `step` from the input's share of the gates, `W_ih x + b_ih` (computed
@@ -29,7 +36,20 @@ public struct LSTM: Layer {
     public func step(inputGates: Tensor, step: Int = 0, hidden: Tensor, cell: Tensor,
                      active: [Bool]? = nil) -> (hidden: Tensor, cell: Tensor) {
         Tensor.lstmCell(inputGates: inputGates, step: step, hidden: hidden, cell: cell,
-                        recurrentWeight: weightHH, recurrentBias: biasHH, active: active)
+                        recurrentWeight: weightHH, recurrentBias: biasHH,
+                        transposedRecurrentWeight: transposedWeightHH, active: active)
+    }
+
+    /// The layer with copies of W_ih and W_hh kept transposed, for a search: a step's
+    /// products over a batch's rows then spend less on OpenBLAS's packing of the weights,
+    /// for the same states to the bit (see `Linear.keepingTransposedWeight()`). Such a
+    /// layer is never trained: its input projection is a constant, and the copies would
+    /// not follow the weights. They cost another W_ih and W_hh of memory.
+    public func keepingTransposedWeights() -> LSTM {
+        var layer = self
+        layer.transposedWeightIH = weightIH.transposedCopy()
+        layer.transposedWeightHH = weightHH.transposedCopy()
+        return layer
     }
 
     /// Runs over time-major `inputs` [T, B, in] of sequences with the given lengths, from
@@ -65,7 +85,7 @@ public struct LSTM: Layer {
 /// Two LSTMs over the same sequence, one reading it forwards and one backwards, whose
 /// states are concatenated: h_j = [→h_j ; ←h_j] sees the whole sentence from position j.
 public struct BidirectionalLSTM: Layer {
-    public let forward: LSTM, backward: LSTM
+    public private(set) var forward: LSTM, backward: LSTM
 
     public init(inputSize: Int, hiddenSize: Int, generator: inout SeededGenerator) {
         forward = LSTM(inputSize: inputSize, hiddenSize: hiddenSize, generator: &generator)
@@ -79,6 +99,15 @@ public struct BidirectionalLSTM: Layer {
         let f = forward(inputs, lengths: lengths)
         let b = backward(inputs, lengths: lengths, reversed: true)
         return (Tensor.concat([f.outputs, b.outputs]), f.final, b.final)
+    }
+
+    /// Both directions with their weights kept transposed, for a search
+    /// (`LSTM.keepingTransposedWeights()`).
+    public func keepingTransposedWeights() -> BidirectionalLSTM {
+        var layer = self
+        layer.forward = forward.keepingTransposedWeights()
+        layer.backward = backward.keepingTransposedWeights()
+        return layer
     }
 
     /// PyTorch's names for layer 0 of `nn.LSTM(bidirectional=True)`.

@@ -31,7 +31,7 @@ public struct Linear: Layer {
     /// the copy costs another W of memory.
     public func keepingTransposedWeight() -> Linear {
         var layer = self
-        layer.transposedWeight = Tensor(shape: [weight.columns, weight.rows], data: weight.swappingFirstAxes().data)
+        layer.transposedWeight = weight.transposedCopy()
         return layer
     }
 

@@ -53,18 +53,29 @@ extension Tensor {
     /// Every value is computed by the same instructions, in the same order, as that
     /// composition computes it (the products by the same BLAS calls), so the results are
     /// bitwise the same.
+    ///
+    /// A search may hand in `transposedRecurrentWeight`, a copy of W_hh stored [H, 4H]:
+    /// the forward product of several rows then reads it as it is stored, which OpenBLAS
+    /// packs faster than W_hh read transposed, for the same values to the bit (see
+    /// `affineForDecoding`). Backward always reads W_hh itself.
     public static func lstmCell(inputGates: Tensor, step: Int, hidden: Tensor, cell: Tensor,
                                 recurrentWeight w: Tensor, recurrentBias b: Tensor,
+                                transposedRecurrentWeight wT: Tensor? = nil,
                                 active: [Bool]? = nil) -> (hidden: Tensor, cell: Tensor) {
         let h = cell.columns, batch = cell.rows, width = 4 * h
         let offset = step * batch * width
         precondition(inputGates.columns == width && offset + batch * width <= inputGates.count
-                     && hidden.shape == cell.shape && w.shape == [width, h] && b.shape == [width],
+                     && hidden.shape == cell.shape && w.shape == [width, h] && b.shape == [width]
+                     && (wT?.shape ?? [h, width]) == [h, width],
                      "lstmCell: step \(step) of input gates \(inputGates.shape), hidden \(hidden.shape), "
                      + "cell \(cell.shape), weights \(w.shape), bias \(b.shape)")
         let isActive = activeRows(active, batch: batch)
         var gates = uninitializedArray(count: batch * width) {
-            gemm(hidden.data, transposeA: false, w.data, transposeB: true, $0, m: batch, n: width, k: h)
+            if let wT, batch > 1 {
+                gemm(hidden.data, transposeA: false, wT.data, transposeB: false, $0, m: batch, n: width, k: h)
+            } else {
+                gemm(hidden.data, transposeA: false, w.data, transposeB: true, $0, m: batch, n: width, k: h)
+            }
         }
         inputGates.data.withUnsafeBufferPointer { x in
             gates.withUnsafeMutableBufferPointer { z in

@@ -11,14 +11,14 @@ public struct RNNModel: TranslationModel {
     public let sourceVocabularySize: Int, targetVocabularySize: Int
 
     let sourceEmbedding: Embedding
-    let encoder: BidirectionalLSTM
+    private(set) var encoder: BidirectionalLSTM
     /// s_0 = tanh(W_b [→h_n ; ←h_1] + b_b)
     let bridge: Linear
     /// The alignment model; absent in the baseline, which reads a fixed context.
     let attention: (any AlignmentModel)?
     let targetEmbedding: Embedding
     /// Input [emb(y_{t-1}) ; c_t], state (s, m).
-    let decoder: LSTM
+    private(set) var decoder: LSTM
     /// logits_t = W_o [s_t ; c_t ; emb(y_{t-1})] + b_o
     private(set) var output: Linear
 
@@ -67,11 +67,14 @@ public struct RNNModel: TranslationModel {
 
     public var kind: String { config.attention.rawValue }
 
-    /// For a search: the output layer keeps W_o transposed (`Linear.keepingTransposedWeight`),
-    /// which a step's product over the batch's rows reads faster, for the same logits to
-    /// the bit; it costs another W_o of memory (30 MB at the Multi30k size).
+    /// For a search: the output layer and both LSTMs keep their weight matrices transposed
+    /// (`Linear.keepingTransposedWeight`, `LSTM.keepingTransposedWeights`), which a step's
+    /// products over the batch's rows read faster, for the same logits to the bit; it
+    /// costs another copy of those matrices (45 MB at the Multi30k size).
     public func forDecoding() -> RNNModel {
         var model = self
+        model.encoder = encoder.keepingTransposedWeights()
+        model.decoder = decoder.keepingTransposedWeights()
         model.output = output.keepingTransposedWeight()
         return model
     }

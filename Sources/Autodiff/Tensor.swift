@@ -92,7 +92,9 @@ public final class Tensor {
             grad = g
         } else {
             grad!.withUnsafeMutableBufferPointer { acc in
-                for i in 0..<acc.count { acc[i] += g[i] }
+                g.withUnsafeBufferPointer { g in
+                    for i in 0..<acc.count { acc[i] += g[i] }
+                }
             }
         }
     }
@@ -103,8 +105,12 @@ public final class Tensor {
         precondition(offset >= 0 && offset + g.count <= count,
                      "gradient of \(g.count) values at \(offset) for tensor of shape \(shape)")
         if grad == nil { grad = [Float](repeating: 0, count: count) }
+        guard !g.isEmpty else { return }
         grad!.withUnsafeMutableBufferPointer { acc in
-            for i in 0..<g.count { acc[offset + i] += g[i] }
+            g.withUnsafeBufferPointer { g in
+                let acc = acc.baseAddress! + offset  // a plain counter below, so the loop vectorises
+                for i in 0..<g.count { acc[i] += g[i] }
+            }
         }
     }
 

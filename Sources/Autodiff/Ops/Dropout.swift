@@ -9,10 +9,22 @@ extension Tensor {
         if rate == 0 { return self }
         let x = self, keep = 1 / (1 - rate)
         var scale = [Float](repeating: 0, count: count)
-        for i in 0..<count where generator.nextUniform() >= rate { scale[i] = keep }
-        let out = (0..<count).map { data[$0] * scale[$0] }
-        return Tensor(shape: shape, data: out, inputs: [x]) { g in
-            x.accumulate((0..<g.count).map { g[$0] * scale[$0] })
+        scale.withUnsafeMutableBufferPointer { scale in
+            for i in 0..<scale.count where generator.nextUniform() >= rate { scale[i] = keep }
+        }
+        return Tensor(shape: shape, data: product(data, scale), inputs: [x]) { g in
+            x.accumulate(product(g, scale))
+        }
+    }
+}
+
+/// a ⊙ b, value by value, through pointers so that the loop vectorises.
+private func product(_ a: [Float], _ b: [Float]) -> [Float] {
+    a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+            uninitializedArray(count: a.count) { out in
+                for i in 0..<a.count { out[i] = a[i] * b[i] }
+            }
         }
     }
 }

@@ -150,16 +150,31 @@ extension Tensor {
         let h = cell.columns
         var dGates = [Float](repeating: 0, count: 4 * cell.count)
         var dCell = [Float](repeating: 0, count: cell.count)
-        for b in 0..<cell.rows {
-            let gRow = b * 4 * h
-            for j in 0..<h {
-                let k = b * h + j
-                guard isActive[b] else { dCell[k] = dc[k]; continue }
-                let i = act[gRow + j], f = act[gRow + h + j], g = act[gRow + 2 * h + j]
-                dGates[gRow + j] = dc[k] * g * i * (1 - i)
-                dGates[gRow + h + j] = dc[k] * cell.data[k] * f * (1 - f)
-                dGates[gRow + 2 * h + j] = dc[k] * i * (1 - g * g)
-                dCell[k] = dc[k] * f
+        // Through pointers to each row, as in `cellForward`, so that the loops vectorise.
+        dc.withUnsafeBufferPointer { dc in
+            act.withUnsafeBufferPointer { act in
+                cell.data.withUnsafeBufferPointer { previousCell in
+                    dGates.withUnsafeMutableBufferPointer { dGates in
+                        dCell.withUnsafeMutableBufferPointer { dCell in
+                            for b in 0..<cell.rows {
+                                let d = dc.baseAddress! + b * h, dm = dCell.baseAddress! + b * h
+                                guard isActive[b] else {
+                                    dm.update(from: d, count: h)
+                                    continue
+                                }
+                                let i = act.baseAddress! + b * 4 * h, f = i + h, g = f + h
+                                let di = dGates.baseAddress! + b * 4 * h, df = di + h, dg = df + h
+                                let m = previousCell.baseAddress! + b * h
+                                for j in 0..<h {
+                                    di[j] = d[j] * g[j] * i[j] * (1 - i[j])
+                                    df[j] = d[j] * m[j] * f[j] * (1 - f[j])
+                                    dg[j] = d[j] * i[j] * (1 - g[j] * g[j])
+                                    dm[j] = d[j] * f[j]
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         return (dGates, dCell)
@@ -173,14 +188,29 @@ extension Tensor {
         var dGates = [Float](repeating: 0, count: 4 * dh.count)
         var dCell = [Float](repeating: 0, count: dh.count)
         var dHidden = [Float](repeating: 0, count: dh.count)
-        for b in 0..<isActive.count {
-            let gRow = b * 4 * h
-            for j in 0..<h {
-                let k = b * h + j
-                guard isActive[b] else { dHidden[k] = dh[k]; continue }
-                let o = act[gRow + 3 * h + j], t = tanhCell[k]
-                dGates[gRow + 3 * h + j] = dh[k] * t * o * (1 - o)
-                dCell[k] = dh[k] * o * (1 - t * t)
+        dh.withUnsafeBufferPointer { dh in
+            act.withUnsafeBufferPointer { act in
+                tanhCell.withUnsafeBufferPointer { tanhCell in
+                    dGates.withUnsafeMutableBufferPointer { dGates in
+                        dCell.withUnsafeMutableBufferPointer { dCell in
+                            dHidden.withUnsafeMutableBufferPointer { dHidden in
+                                for b in 0..<isActive.count {
+                                    let d = dh.baseAddress! + b * h
+                                    guard isActive[b] else {
+                                        (dHidden.baseAddress! + b * h).update(from: d, count: h)
+                                        continue
+                                    }
+                                    let o = act.baseAddress! + b * 4 * h + 3 * h, t = tanhCell.baseAddress! + b * h
+                                    let dOut = dGates.baseAddress! + b * 4 * h + 3 * h, dm = dCell.baseAddress! + b * h
+                                    for j in 0..<h {
+                                        dOut[j] = d[j] * t[j] * o[j] * (1 - o[j])
+                                        dm[j] = d[j] * o[j] * (1 - t[j] * t[j])
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         return (dGates, dCell, dHidden)
@@ -194,10 +224,11 @@ extension Tensor {
             uninitializedArray(count: gates.count) { act in
                 forEachRowRange(batch, costPerRow: 16 * h) { rows in
                     for b in rows {
-                        let (i, g, o) = (b * 4 * h, b * 4 * h + 2 * h, b * 4 * h + 3 * h)  // f follows i
-                        for k in i..<g { act[k] = logistic(z[k]) }
-                        for k in g..<o { act[k] = fastTanh(z[k]) }
-                        for k in o..<(o + h) { act[k] = logistic(z[k]) }
+                        // Row pointers, so that the loops vectorise; f follows i.
+                        let (x, y) = (z.baseAddress! + b * 4 * h, act + b * 4 * h)
+                        for k in 0..<(2 * h) { y[k] = logistic(x[k]) }
+                        for k in (2 * h)..<(3 * h) { y[k] = fastTanh(x[k]) }
+                        for k in (3 * h)..<(4 * h) { y[k] = logistic(x[k]) }
                     }
                 }
             }

@@ -11,6 +11,7 @@ import PackageDescription
 //     Distributed ←─────────────────┘       │       │         │
 //     Figures ──────────────────────────────┼───────┘         │
 //                                           └── Server ───────┘
+//
 // The numeric modules are compiled for the CPU they are built on, so that their loops
 // use the widest vectors it has (AVX2 rather than SSE2 on x86-64). Swift never fuses a
 // multiply and an add on its own, so every value is the one a generic build computes,

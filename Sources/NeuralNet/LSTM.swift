@@ -22,10 +22,10 @@ public struct LSTM: Layer {
     }
 
     /// The input's share of the gates, `W_ih x + b_ih`, for any number of rows at once
-    /// (from the transposed copy, when kept, for several rows, as `Linear` does).
+    /// (outside any graph, from the transposed copy, when one is kept, as `Linear` does).
     public func projectInput(_ x: Tensor) -> Tensor {
-        if let transposedWeightIH, x.rows > 1 {
-            return Tensor.affineForDecoding(x, transposedWeight: transposedWeightIH, bias: biasIH)
+        if let transposedWeightIH {
+            return Tensor.affineForDecoding(x, weight: weightIH, transposedWeight: transposedWeightIH, bias: biasIH)
         }
         return Tensor.affine(x, weightIH, biasIH)
     }

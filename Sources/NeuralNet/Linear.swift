@@ -15,11 +15,11 @@ public struct Linear: Layer {
     }
 
     /// x is [..., in]; the result [..., out]. One GEMM for all rows, however many. With
-    /// the transposed copy kept, products of several rows read it instead, outside any
-    /// graph; one row stays a matrix–vector product with W.
+    /// the transposed copy kept, the product is made outside any graph, and products of
+    /// several rows read the copy (`Tensor.affineForDecoding`).
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        if let transposedWeight, x.rows > 1 {
-            return Tensor.affineForDecoding(x, transposedWeight: transposedWeight, bias: bias)
+        if let transposedWeight {
+            return Tensor.affineForDecoding(x, weight: weight, transposedWeight: transposedWeight, bias: bias)
         }
         return bias.map { Tensor.affine(x, weight, $0) } ?? Tensor.matmul(x, weight, transposeB: true)
     }

@@ -73,7 +73,7 @@ struct CheckpointTests {
         #expect(try checkpoint.readConfiguration() == config)
     }
 
-    /// Read from a checkpoint, a translator's RNN keeps its output matrix transposed for
+    /// Read from a checkpoint, a translator's RNN keeps its weight matrices transposed for
     /// decoding (`forDecoding()`); given a model, it keeps the model as it is, which may
     /// go on training. Both translate a batch to the same words and log-probabilities,
     /// to the bit.

@@ -54,10 +54,9 @@ extension Tensor {
     /// composition computes it (the products by the same BLAS calls), so the results are
     /// bitwise the same.
     ///
-    /// A search may hand in `transposedRecurrentWeight`, a copy of W_hh stored [H, 4H]:
-    /// the forward product of several rows then reads it as it is stored, which OpenBLAS
-    /// packs faster than W_hh read transposed, for the same values to the bit (see
-    /// `affineForDecoding`). Backward always reads W_hh itself.
+    /// A search may hand in `transposedRecurrentWeight`, a copy of W_hh stored [H, 4H],
+    /// which the forward product of several rows reads instead, for the same values to
+    /// the bit (`weightProduct`). Backward always reads W_hh itself.
     public static func lstmCell(inputGates: Tensor, step: Int, hidden: Tensor, cell: Tensor,
                                 recurrentWeight w: Tensor, recurrentBias b: Tensor,
                                 transposedRecurrentWeight wT: Tensor? = nil,
@@ -71,11 +70,7 @@ extension Tensor {
                      + "cell \(cell.shape), weights \(w.shape), bias \(b.shape)")
         let isActive = activeRows(active, batch: batch)
         var gates = uninitializedArray(count: batch * width) {
-            if let wT, batch > 1 {
-                gemm(hidden.data, transposeA: false, wT.data, transposeB: false, $0, m: batch, n: width, k: h)
-            } else {
-                gemm(hidden.data, transposeA: false, w.data, transposeB: true, $0, m: batch, n: width, k: h)
-            }
+            weightProduct(hidden.data, weight: w, transposedWeight: wT, $0, m: batch, n: width, k: h)
         }
         inputGates.data.withUnsafeBufferPointer { x in
             gates.withUnsafeMutableBufferPointer { z in

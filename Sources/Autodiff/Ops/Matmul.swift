@@ -60,21 +60,16 @@ extension Tensor {
         }
     }
 
-    /// `x Wᵀ + b` (b optional) outside any graph, from the weights kept transposed,
-    /// Wᵀ [in, out]: the output layer of a search, where nothing is trained.
-    ///
-    /// OpenBLAS packs the whole weight matrix into its own layout at every call, and for
-    /// an output layer of thousands of words over a few dozen rows, a decoding step's,
-    /// the packing costs as much as the product. It packs a matrix stored [in, out]
-    /// (not transposed) a fifth to a third faster than one stored [out, in] and read
-    /// transposed; the packed values, and so the results, are the same to the bit. The
-    /// result is a constant: no gradient reaches x or the weights.
-    public static func affineForDecoding(_ x: Tensor, transposedWeight wT: Tensor, bias b: Tensor?) -> Tensor {
+    /// `x Wᵀ + b` (b optional) outside any graph, for a search, from W [out, in] and a copy
+    /// of it kept transposed, Wᵀ [in, out] (`weightProduct`). The result is a constant:
+    /// no gradient reaches x or the weights.
+    public static func affineForDecoding(_ x: Tensor, weight w: Tensor, transposedWeight wT: Tensor,
+                                         bias b: Tensor?) -> Tensor {
         let (m, k, n) = (x.rows, x.columns, wT.columns)
-        precondition(wT.shape == [k, n] && (b?.shape ?? [n]) == [n],
-                     "affineForDecoding: \(x.shape) · \(wT.shape) + \(b?.shape ?? [])")
+        precondition(w.shape == [n, k] && wT.shape == [k, n] && (b?.shape ?? [n]) == [n],
+                     "affineForDecoding: \(x.shape) · \(w.shape), \(wT.shape) + \(b?.shape ?? [])")
         let out = uninitializedArray(count: m * n) { y in
-            gemm(x.data, transposeA: false, wT.data, transposeB: false, y, m: m, n: n, k: k)
+            weightProduct(x.data, weight: w, transposedWeight: wT, y, m: m, n: n, k: k)
             if let b { addRow(b.data, to: y, rows: m) }
         }
         return Tensor(shape: Array(x.shape.dropLast()) + [n], data: out)
@@ -182,5 +177,23 @@ extension Tensor {
         grad!.withUnsafeMutableBufferPointer { g in
             gemm(a, transposeA: transposeA, b, transposeB: transposeB, g.baseAddress!, m: m, n: n, k: k, beta: 1)
         }
+    }
+}
+
+/// y = x Wᵀ for x [m, k] and W [n, k], read from `transposedWeight`, a copy of W stored
+/// [k, n], when a search keeps one and x has several rows.
+///
+/// OpenBLAS packs the whole weight matrix into its own layout at every call, and for a
+/// decoding step's few dozen rows against a large matrix the packing costs about as much
+/// as the product. It packs a matrix stored [k, n] and read as it is a fifth to a third
+/// faster than one stored [n, k] and read transposed; the packed values, and so the
+/// results, are the same to the bit. One row stays a matrix–vector product with W itself,
+/// whose values a product with the copy would not give to the bit.
+func weightProduct(_ x: UnsafePointer<Float>, weight w: Tensor, transposedWeight wT: Tensor?,
+                   _ y: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int) {
+    if let wT, m > 1 {
+        gemm(x, transposeA: false, wT.data, transposeB: false, y, m: m, n: n, k: k)
+    } else {
+        gemm(x, transposeA: false, w.data, transposeB: true, y, m: m, n: n, k: k)
     }
 }

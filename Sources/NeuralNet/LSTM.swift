@@ -8,9 +8,8 @@ public struct LSTM: Layer {
     public let weightIH: Tensor, weightHH: Tensor
     /// [4H] each; PyTorch keeps two biases, which are only ever added together.
     public let biasIH: Tensor, biasHH: Tensor
-    /// W_ihᵀ [in, 4H] and W_hhᵀ [H, 4H], copies for a search (`keepingTransposedWeights()`),
-    /// or nil.
-    public private(set) var transposedWeightIH: Tensor? = nil, transposedWeightHH: Tensor? = nil
+    /// W_ih and W_hh packed for a search (`keepingPackedWeights()`), or nil.
+    public private(set) var packedWeightIH: PackedWeight? = nil, packedWeightHH: PackedWeight? = nil
 
     public init(inputSize: Int, hiddenSize: Int, generator: inout SeededGenerator) {
         let bound = 1 / Float(hiddenSize).squareRoot()
@@ -22,10 +21,10 @@ public struct LSTM: Layer {
     }
 
     /// The input's share of the gates, `W_ih x + b_ih`, for any number of rows at once
-    /// (outside any graph, from the transposed copy, when one is kept, as `Linear` does).
+    /// (outside any graph, from the packed copy, when one is kept, as `Linear` does).
     public func projectInput(_ x: Tensor) -> Tensor {
-        if let transposedWeightIH {
-            return Tensor.affineForDecoding(x, weight: weightIH, transposedWeight: transposedWeightIH, bias: biasIH)
+        if let packedWeightIH {
+            return Tensor.affineForDecoding(x, weight: weightIH, packed: packedWeightIH, bias: biasIH)
         }
         return Tensor.affine(x, weightIH, biasIH)
     }
@@ -37,18 +36,17 @@ public struct LSTM: Layer {
                      active: [Bool]? = nil) -> (hidden: Tensor, cell: Tensor) {
         Tensor.lstmCell(inputGates: inputGates, step: step, hidden: hidden, cell: cell,
                         recurrentWeight: weightHH, recurrentBias: biasHH,
-                        transposedRecurrentWeight: transposedWeightHH, active: active)
+                        packedRecurrentWeight: packedWeightHH, active: active)
     }
 
-    /// The layer with copies of W_ih and W_hh kept transposed, for a search: a step's
-    /// products over a batch's rows then spend less on OpenBLAS's packing of the weights,
-    /// for the same states to the bit (see `Linear.keepingTransposedWeight()`). Such a
-    /// layer is never trained: its input projection is a constant, and the copies would
-    /// not follow the weights. They cost another W_ih and W_hh of memory.
-    public func keepingTransposedWeights() -> LSTM {
+    /// The layer with copies of W_ih and W_hh packed for a search (see
+    /// `Linear.keepingPackedWeight()`). Such a layer is never trained: its input
+    /// projection is a constant, and the copies would not follow the weights. They cost
+    /// another W_ih and W_hh of memory.
+    public func keepingPackedWeights() -> LSTM {
         var layer = self
-        layer.transposedWeightIH = weightIH.transposedCopy()
-        layer.transposedWeightHH = weightHH.transposedCopy()
+        layer.packedWeightIH = PackedWeight(weightIH)
+        layer.packedWeightHH = PackedWeight(weightHH)
         return layer
     }
 
@@ -101,12 +99,12 @@ public struct BidirectionalLSTM: Layer {
         return (Tensor.concat([f.outputs, b.outputs]), f.final, b.final)
     }
 
-    /// Both directions with their weights kept transposed, for a search
-    /// (`LSTM.keepingTransposedWeights()`).
-    public func keepingTransposedWeights() -> BidirectionalLSTM {
+    /// Both directions with their weights packed, for a search
+    /// (`LSTM.keepingPackedWeights()`).
+    public func keepingPackedWeights() -> BidirectionalLSTM {
         var layer = self
-        layer.forward = forward.keepingTransposedWeights()
-        layer.backward = backward.keepingTransposedWeights()
+        layer.forward = forward.keepingPackedWeights()
+        layer.backward = backward.keepingPackedWeights()
         return layer
     }
 

@@ -40,10 +40,4 @@ extension Tensor {
         return Tensor(shape: shape, data: (0..<n).map { _ in generator.nextNormal() * standardDeviation },
                       requiresGrad: true)
     }
-
-    /// A constant copy of the matrix [r, c] stored transposed, [c, r]: what a search's
-    /// products read in place of a weight matrix (`Tensor.affineForDecoding`).
-    func transposedCopy() -> Tensor {
-        Tensor(shape: [columns, rows], data: swappingFirstAxes().data)
-    }
 }

@@ -5,8 +5,8 @@ public struct Linear: Layer {
     /// [out, in], as PyTorch stores it.
     public let weight: Tensor
     public let bias: Tensor?
-    /// Wᵀ [in, out], a copy of the weights for decoding (`keepingTransposedWeight()`), or nil.
-    public private(set) var transposedWeight: Tensor? = nil
+    /// A copy of the weights packed for decoding (`keepingPackedWeight()`), or nil.
+    public private(set) var packedWeight: PackedWeight? = nil
 
     public init(inputSize: Int, outputSize: Int, bias: Bool = true, generator: inout SeededGenerator) {
         let bound = 1 / Float(inputSize).squareRoot()
@@ -14,24 +14,24 @@ public struct Linear: Layer {
         self.bias = bias ? .uniform([outputSize], bound: bound, generator: &generator) : nil
     }
 
-    /// x is [..., in]; the result [..., out]. One GEMM for all rows, however many. With
-    /// the transposed copy kept, the product is made outside any graph, and products of
+    /// x is [..., in]; the result [..., out]. One product for all rows, however many.
+    /// With the packed copy kept, the product is made outside any graph, and products of
     /// several rows read the copy (`Tensor.affineForDecoding`).
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        if let transposedWeight {
-            return Tensor.affineForDecoding(x, weight: weight, transposedWeight: transposedWeight, bias: bias)
+        if let packedWeight {
+            return Tensor.affineForDecoding(x, weight: weight, packed: packedWeight, bias: bias)
         }
         return bias.map { Tensor.affine(x, weight, $0) } ?? Tensor.matmul(x, weight, transposeB: true)
     }
 
-    /// The layer with a copy of its weights kept transposed, for a search: a decoder step's
-    /// product over a few dozen rows then spends less on OpenBLAS's packing of W (see
-    /// `Tensor.affineForDecoding`), for the same values to the bit. Its outputs are
-    /// constants, so a layer made this way is never trained; W itself is unchanged, and
-    /// the copy costs another W of memory.
-    public func keepingTransposedWeight() -> Linear {
+    /// The layer with a copy of its weights packed for a search (`PackedWeight`): a
+    /// decoder step's product over a few dozen rows then skips OpenBLAS's packing of W at
+    /// every call. Its outputs are constants, so a layer made this way is never trained;
+    /// W itself is unchanged, and the copy costs another W of memory. The values are W's
+    /// products up to rounding: the copy's kernel sums in its own order.
+    public func keepingPackedWeight() -> Linear {
         var layer = self
-        layer.transposedWeight = weight.transposedCopy()
+        layer.packedWeight = PackedWeight(weight)
         return layer
     }
 

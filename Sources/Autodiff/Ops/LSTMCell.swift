@@ -54,23 +54,24 @@ extension Tensor {
     /// composition computes it (the products by the same BLAS calls), so the results are
     /// bitwise the same.
     ///
-    /// A search may hand in `transposedRecurrentWeight`, a copy of W_hh stored [H, 4H],
-    /// which the forward product of several rows reads instead, for the same values to
-    /// the bit (`weightProduct`). Backward always reads W_hh itself.
+    /// A search may hand in `packedRecurrentWeight`, a copy of W_hh packed for small
+    /// products, which the forward product of several rows reads instead
+    /// (`weightProduct`); it sums in its own order, so the values are the composition's
+    /// only up to rounding. Backward always reads W_hh itself.
     public static func lstmCell(inputGates: Tensor, step: Int, hidden: Tensor, cell: Tensor,
                                 recurrentWeight w: Tensor, recurrentBias b: Tensor,
-                                transposedRecurrentWeight wT: Tensor? = nil,
+                                packedRecurrentWeight packed: PackedWeight? = nil,
                                 active: [Bool]? = nil) -> (hidden: Tensor, cell: Tensor) {
         let h = cell.columns, batch = cell.rows, width = 4 * h
         let offset = step * batch * width
         precondition(inputGates.columns == width && offset + batch * width <= inputGates.count
                      && hidden.shape == cell.shape && w.shape == [width, h] && b.shape == [width]
-                     && (wT?.shape ?? [h, width]) == [h, width],
+                     && (packed.map { $0.outputs == width && $0.inputs == h } ?? true),
                      "lstmCell: step \(step) of input gates \(inputGates.shape), hidden \(hidden.shape), "
                      + "cell \(cell.shape), weights \(w.shape), bias \(b.shape)")
         let isActive = activeRows(active, batch: batch)
         var gates = uninitializedArray(count: batch * width) {
-            weightProduct(hidden.data, weight: w, transposedWeight: wT, $0, m: batch, n: width, k: h)
+            weightProduct(hidden.data, weight: w, packed: packed, $0, m: batch, n: width, k: h)
         }
         inputGates.data.withUnsafeBufferPointer { x in
             gates.withUnsafeMutableBufferPointer { z in

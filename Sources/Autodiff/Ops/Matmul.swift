@@ -61,15 +61,15 @@ extension Tensor {
     }
 
     /// `x Wᵀ + b` (b optional) outside any graph, for a search, from W [out, in] and a copy
-    /// of it kept transposed, Wᵀ [in, out] (`weightProduct`). The result is a constant:
-    /// no gradient reaches x or the weights.
-    public static func affineForDecoding(_ x: Tensor, weight w: Tensor, transposedWeight wT: Tensor,
+    /// of it packed for small products (`weightProduct`). The result is a constant: no
+    /// gradient reaches x or the weights.
+    public static func affineForDecoding(_ x: Tensor, weight w: Tensor, packed: PackedWeight,
                                          bias b: Tensor?) -> Tensor {
-        let (m, k, n) = (x.rows, x.columns, wT.columns)
-        precondition(w.shape == [n, k] && wT.shape == [k, n] && (b?.shape ?? [n]) == [n],
-                     "affineForDecoding: \(x.shape) · \(w.shape), \(wT.shape) + \(b?.shape ?? [])")
+        let (m, k, n) = (x.rows, x.columns, packed.outputs)
+        precondition(w.shape == [n, k] && packed.inputs == k && (b?.shape ?? [n]) == [n],
+                     "affineForDecoding: \(x.shape) · \(w.shape)ᵀ + \(b?.shape ?? [])")
         let out = uninitializedArray(count: m * n) { y in
-            weightProduct(x.data, weight: w, transposedWeight: wT, y, m: m, n: n, k: k)
+            weightProduct(x.data, weight: w, packed: packed, y, m: m, n: n, k: k)
             if let b { addRow(b.data, to: y, rows: m) }
         }
         return Tensor(shape: Array(x.shape.dropLast()) + [n], data: out)
@@ -180,19 +180,17 @@ extension Tensor {
     }
 }
 
-/// y = x Wᵀ for x [m, k] and W [n, k], read from `transposedWeight`, a copy of W stored
-/// [k, n], when a search keeps one and x has several rows.
+/// y = x Wᵀ for x [m, k] and W [n, k]: from `packed`, the copy a search keeps, when x
+/// has several rows; from W itself, by OpenBLAS, for one row or without a copy.
 ///
 /// OpenBLAS packs the whole weight matrix into its own layout at every call, and for a
-/// decoding step's few dozen rows against a large matrix the packing costs about as much
-/// as the product. It packs a matrix stored [k, n] and read as it is a fifth to a third
-/// faster than one stored [n, k] and read transposed; the packed values, and so the
-/// results, are the same to the bit. One row stays a matrix–vector product with W itself,
-/// whose values a product with the copy would not give to the bit.
-func weightProduct(_ x: UnsafePointer<Float>, weight w: Tensor, transposedWeight wT: Tensor?,
+/// decoding step's few dozen rows the packing costs about as much as the product
+/// (`PackedWeight`). One row is a matrix–vector product, which reads W as it is and
+/// streams it from memory faster than the kernel of six rows would.
+func weightProduct(_ x: UnsafePointer<Float>, weight w: Tensor, packed: PackedWeight?,
                    _ y: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int) {
-    if let wT, m > 1 {
-        gemm(x, transposeA: false, wT.data, transposeB: false, y, m: m, n: n, k: k)
+    if let packed, m > 1 {
+        packed.product(x, y, rows: m)
     } else {
         gemm(x, transposeA: false, w.data, transposeB: true, y, m: m, n: n, k: k)
     }

@@ -67,15 +67,16 @@ public struct RNNModel: TranslationModel {
 
     public var kind: String { config.attention.rawValue }
 
-    /// For a search: the output layer and both LSTMs keep their weight matrices transposed
-    /// (`Linear.keepingTransposedWeight`, `LSTM.keepingTransposedWeights`), which a step's
-    /// products over the batch's rows read faster, for the same logits to the bit; it
-    /// costs another copy of those matrices (45 MB at the Multi30k size).
+    /// For a search: the output layer and both LSTMs keep copies of their weight matrices
+    /// packed for small products (`Linear.keepingPackedWeight`,
+    /// `LSTM.keepingPackedWeights`, `PackedWeight`), which a step's products over the
+    /// batch's rows read without OpenBLAS packing them again at every call; it costs
+    /// another copy of those matrices (45 MB at the Multi30k size).
     public func forDecoding() -> RNNModel {
         var model = self
-        model.encoder = encoder.keepingTransposedWeights()
-        model.decoder = decoder.keepingTransposedWeights()
-        model.output = output.keepingTransposedWeight()
+        model.encoder = encoder.keepingPackedWeights()
+        model.decoder = decoder.keepingPackedWeights()
+        model.output = output.keepingPackedWeight()
         return model
     }
 

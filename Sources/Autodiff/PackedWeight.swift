@@ -1,0 +1,165 @@
+/// A weight matrix packed once for the many small products of a search.
+import Glibc
+
+/// W [n, k] (n outputs, k inputs, as PyTorch stores a layer's weights) rearranged once
+/// into the layout a product's innermost loop reads, so that `product` computes
+/// y = x Wᵀ for a few dozen rows x [m, k] without rearranging anything but x.
+///
+/// A decoding step multiplies a few dozen rows by each of the model's large matrices;
+/// the output layer's alone is 30 MB. OpenBLAS copies ("packs") the whole matrix into
+/// its own layout at every call, and with so few rows the copy costs about as much as
+/// the arithmetic (`docs/training-profile.md`). Its interface has no way to keep a
+/// matrix packed between calls, so a search keeps its own packed copy of each weight,
+/// made when a checkpoint is loaded for decoding.
+///
+/// The layout and the kernel follow Goto and van de Geijn, "Anatomy of high-performance
+/// matrix multiplication" (2008), as BLIS builds it for AVX2: the columns of y are cut
+/// into panels of 16 (two 8-lane vector registers), and panel j holds rows 16j ..< 16j+16
+/// of W, input by input: `panels[(j k + p) 16 + c] = W[16j + c, p]`, the last panel
+/// padded with zeros. A micro-kernel keeps a 6 × 16 block of y in 12 registers and,
+/// for every input p, adds the outer product of six values x[i, p] and the panel's 16
+/// values at p: two loads and six broadcasts feed twelve fused multiply-adds.
+///
+/// Each y[i, c] is Σ_p x[i, p] W[c, p] summed in the order p = 0, 1, …, with one
+/// rounding per step (a fused multiply-add), whatever m is and whichever rows share the
+/// block: a sentence gets the same values in a batch of 64 as in a batch of 2. They are
+/// not OpenBLAS's values to the bit, which sums in another order.
+public final class PackedWeight: @unchecked Sendable {
+    /// Columns of y per panel: two registers of 8 lanes.
+    static let panelWidth = 16
+    /// Rows of y per micro-kernel call: 12 accumulators, 2 panel registers and a
+    /// broadcast fill 15 of the 16 AVX registers.
+    static let blockRows = 6
+    /// Blocks of rows that share one pass over the panels.
+    static let groupBlocks = 16
+
+    /// n, the outputs: W's rows.
+    public let outputs: Int
+    /// k, the inputs: W's columns.
+    public let inputs: Int
+    let panelCount: Int
+    /// 64-byte aligned, so that each 16-value line of a panel is one cache line.
+    let panels: UnsafeMutablePointer<Float>
+
+    /// Packs `weight` [outputs, inputs].
+    public init(_ weight: UnsafePointer<Float>, outputs n: Int, inputs k: Int) {
+        let width = Self.panelWidth
+        outputs = n
+        inputs = k
+        panelCount = (n + width - 1) / width
+        panels = alignedFloats(panelCount * k * width)
+        for j in 0..<panelCount {
+            let panel = panels + j * k * width
+            for c in 0..<width {
+                let row = j * width + c
+                for p in 0..<k { panel[p * width + c] = row < n ? weight[row * k + p] : 0 }
+            }
+        }
+    }
+
+    /// Packs a weight matrix [outputs, inputs]; the copy does not follow later changes to it.
+    public convenience init(_ weight: Tensor) {
+        precondition(weight.shape.count == 2, "PackedWeight: a matrix, got shape \(weight.shape)")
+        self.init(weight.data, outputs: weight.shape[0], inputs: weight.shape[1])
+    }
+
+    deinit { free(panels) }
+
+    /// y = x Wᵀ: x [m, k] and y [m, n], both row-major. The panels are shared among the
+    /// engine's threads (`forEachRowRange`); each is computed alike on any of them.
+    func product(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows m: Int) {
+        let (k, width, block) = (inputs, Self.panelWidth, Self.blockRows)
+        let blocks = (m + block - 1) / block
+        // x rearranged block by block, input by input: blocked[(b k + p) 6 + r] = x[6b + r, p],
+        // so that a kernel's six broadcasts read one line; missing rows are zeros.
+        let blocked = alignedFloats(blocks * k * block)
+        defer { free(blocked) }
+        for b in 0..<blocks {
+            let out = blocked + b * k * block
+            for r in 0..<block {
+                let row = b * block + r
+                if row < m {
+                    let source = x + row * k
+                    for p in 0..<k { out[p * block + r] = source[p] }
+                } else {
+                    for p in 0..<k { out[p * block + r] = 0 }
+                }
+            }
+        }
+        // A panel is read once for each group of rows, which stays in the core's cache
+        // (16 blocks of 6 rows: 480 KB at 1,280 inputs) while the panels go by.
+        for first in stride(from: 0, to: blocks, by: Self.groupBlocks) {
+            let group = first..<min(first + Self.groupBlocks, blocks)
+            forEachRowRange(panelCount, costPerRow: group.count * block * k * width) { range in
+                var tile = [Float](repeating: 0, count: block * width)
+                for j in range {
+                    let panel = UnsafePointer(panels + j * k * width)
+                    let columns = min(width, outputs - j * width)
+                    for b in group {
+                        let rows = min(block, m - b * block)
+                        let xBlock = UnsafePointer(blocked + b * k * block)
+                        let corner = y + b * block * outputs + j * width
+                        if rows == block && columns == width {
+                            microKernel(xBlock, panel, depth: k, corner, rowStride: outputs)
+                        } else {
+                            // A block at the bottom or right edge goes through a full
+                            // tile, of which the real rows and columns are copied out.
+                            tile.withUnsafeMutableBufferPointer { t in
+                                microKernel(xBlock, panel, depth: k, t.baseAddress!, rowStride: width)
+                                for r in 0..<rows {
+                                    for c in 0..<columns { corner[r * outputs + c] = t[r * width + c] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// y[0..<6, 0..<16] = Σ_p x[·, p] ⊗ panel[p, ·]: six rows of x (interleaved, `x[p 6 + r]`)
+/// times one panel, over `depth` inputs, written to `y` with `rowStride` between rows.
+/// The twelve accumulators are named, not an array, so that they stay in registers.
+@inline(__always)
+private func microKernel(_ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float>, depth: Int,
+                         _ y: UnsafeMutablePointer<Float>, rowStride: Int) {
+    typealias Lanes = SIMD8<Float>
+    var y00 = Lanes(), y01 = Lanes(), y10 = Lanes(), y11 = Lanes(), y20 = Lanes(), y21 = Lanes()
+    var y30 = Lanes(), y31 = Lanes(), y40 = Lanes(), y41 = Lanes(), y50 = Lanes(), y51 = Lanes()
+    let w = UnsafeRawPointer(panel)
+    for p in 0..<depth {
+        let w0 = w.load(fromByteOffset: p * 64, as: Lanes.self)
+        let w1 = w.load(fromByteOffset: p * 64 + 32, as: Lanes.self)
+        let xp = x + p * 6
+        var xi = Lanes(repeating: xp[0])
+        y00 = y00.addingProduct(xi, w0); y01 = y01.addingProduct(xi, w1)
+        xi = Lanes(repeating: xp[1])
+        y10 = y10.addingProduct(xi, w0); y11 = y11.addingProduct(xi, w1)
+        xi = Lanes(repeating: xp[2])
+        y20 = y20.addingProduct(xi, w0); y21 = y21.addingProduct(xi, w1)
+        xi = Lanes(repeating: xp[3])
+        y30 = y30.addingProduct(xi, w0); y31 = y31.addingProduct(xi, w1)
+        xi = Lanes(repeating: xp[4])
+        y40 = y40.addingProduct(xi, w0); y41 = y41.addingProduct(xi, w1)
+        xi = Lanes(repeating: xp[5])
+        y50 = y50.addingProduct(xi, w0); y51 = y51.addingProduct(xi, w1)
+    }
+    let out = UnsafeMutableRawPointer(y)
+    let stride = rowStride * MemoryLayout<Float>.stride
+    func store(_ r: Int, _ left: Lanes, _ right: Lanes) {
+        out.storeBytes(of: left, toByteOffset: r * stride, as: Lanes.self)
+        out.storeBytes(of: right, toByteOffset: r * stride + 32, as: Lanes.self)
+    }
+    store(0, y00, y01); store(1, y10, y11); store(2, y20, y21)
+    store(3, y30, y31); store(4, y40, y41); store(5, y50, y51)
+}
+
+/// `count` floats, uninitialised, at an address that is a multiple of 64 bytes.
+private func alignedFloats(_ count: Int) -> UnsafeMutablePointer<Float> {
+    var memory: UnsafeMutableRawPointer? = nil
+    guard posix_memalign(&memory, 64, max(count, 1) * MemoryLayout<Float>.stride) == 0, let memory else {
+        fatalError("out of memory for \(count) packed values")
+    }
+    return memory.bindMemory(to: Float.self, capacity: count)
+}

@@ -1,0 +1,68 @@
+/// The packed copy of a weight matrix that a search multiplies by: every value summed in
+/// the documented order, whatever the batch, the edges or the threads.
+
+import Testing
+@testable import Autodiff
+
+struct PackedWeightTests {
+    /// y[i, c] = Σ_p x[i, p] W[c, p], one fused multiply-add per p in the order
+    /// p = 0, 1, …, from zero: the value a scalar loop gives, to the bit. The shapes cut
+    /// the panels (16 columns) and the blocks (6 rows) at every kind of edge, and more
+    /// rows than one group of blocks (96) holds.
+    @Test(arguments: [2, 3, 6, 7, 13, 64, 100])
+    func sumsInOrderWithOneRoundingPerInput(rows m: Int) {
+        var generator = SeededGenerator(seed: UInt64(m))
+        for (n, k) in [(1, 1), (5, 7), (16, 64), (17, 3), (33, 130)] {
+            let w = randomTensor([n, k], &generator, scale: 1)
+            let x = randomTensor([m, k], &generator, scale: 1)
+            let got = product(PackedWeight(w), x, rows: m)
+            var expected = [Float](repeating: 0, count: m * n)
+            for i in 0..<m {
+                for c in 0..<n {
+                    var sum: Float = 0
+                    for p in 0..<k { sum.addProduct(x.data[i * k + p], w.data[c * k + p]) }
+                    expected[i * n + c] = sum
+                }
+            }
+            #expect(got.values.map(\.bitPattern) == expected.map(\.bitPattern), "\(m) × \(k) · [\(n), \(k)]ᵀ")
+            #expect(got.beyond.allSatisfy { $0.isNaN }, "wrote past y at \(m) × \(n)")
+        }
+    }
+
+    /// A sentence's row gets the same values in a batch of 64 as beside one other row:
+    /// a translation does not depend on the sentences decoded with it.
+    @Test func aRowDoesNotDependOnItsBatch() {
+        var generator = SeededGenerator(seed: 9)
+        let (n, k) = (70, 48)
+        let packed = PackedWeight(randomTensor([n, k], &generator, scale: 1))
+        let x = randomTensor([64, k], &generator, scale: 1)
+        let all = product(packed, x, rows: 64).values
+        for i in [0, 5, 6, 41, 63] {
+            let pair = Tensor(shape: [2, k], data: Array(x.data[(i * k)..<((i + 1) * k)]) + Array(x.data[0..<k]))
+            #expect(product(packed, pair, rows: 2).values[0..<n] == all[(i * n)..<((i + 1) * n)], "row \(i)")
+        }
+    }
+
+    /// Shared among two threads, panel by panel, the product has the bits of one thread.
+    @Test func twoThreadsGiveTheBitsOfOne() {
+        var generator = SeededGenerator(seed: 10)
+        let (m, n, k) = (40, 700, 300)
+        let packed = PackedWeight(randomTensor([n, k], &generator, scale: 1))
+        let x = randomTensor([m, k], &generator, scale: 1)
+        setBLASThreads(2)
+        let two = product(packed, x, rows: m).values
+        setBLASThreads(1)
+        let one = product(packed, x, rows: m).values
+        #expect(two.map(\.bitPattern) == one.map(\.bitPattern))
+    }
+
+    /// y = x Wᵀ into a buffer with a guard of NaNs after it, which must stay untouched.
+    private func product(_ packed: PackedWeight, _ x: Tensor, rows m: Int) -> (values: [Float], beyond: [Float]) {
+        let size = m * packed.outputs
+        var y = [Float](repeating: .nan, count: size + 64)
+        x.data.withUnsafeBufferPointer { x in
+            y.withUnsafeMutableBufferPointer { packed.product(x.baseAddress!, $0.baseAddress!, rows: m) }
+        }
+        return (Array(y[0..<size]), Array(y[size...]))
+    }
+}

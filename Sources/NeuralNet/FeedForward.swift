@@ -9,9 +9,9 @@ import Autodiff
 /// the names are that layer's (`linear1`, `linear2`), so its weights load either way.
 public struct FeedForward: Layer {
     /// W₁, b₁: [F, d] and [F].
-    public let linear1: Linear
+    public private(set) var linear1: Linear
     /// W₂, b₂: [d, F] and [d].
-    public let linear2: Linear
+    public private(set) var linear2: Linear
     /// The dropout rate on the hidden layer, used when a generator is given.
     public let dropout: Float
 
@@ -27,6 +27,14 @@ public struct FeedForward: Layer {
         var hidden = linear1(x).relu()                                   // [..., F]
         if generator != nil { hidden = hidden.dropout(rate: dropout, generator: &generator!) }
         return linear2(hidden)                                           // [..., d]
+    }
+
+    /// Both layers with their weights packed for a search (`Linear.keepingPackedWeight()`).
+    public func keepingPackedWeights() -> FeedForward {
+        var layer = self
+        layer.linear1 = linear1.keepingPackedWeight()
+        layer.linear2 = linear2.keepingPackedWeight()
+        return layer
     }
 
     public var namedParameters: [(name: String, tensor: Tensor)] {

@@ -14,6 +14,14 @@ public struct Linear: Layer {
         self.bias = bias ? .uniform([outputSize], bound: bound, generator: &generator) : nil
     }
 
+    /// A layer over given weights [out, in] and bias [out] (a part of a larger matrix,
+    /// or a matrix shared with another layer).
+    public init(weight: Tensor, bias: Tensor?) {
+        precondition(weight.shape.count == 2 && (bias?.shape ?? [weight.shape[0]]) == [weight.shape[0]],
+                     "Linear: weight \(weight.shape), bias \(bias?.shape ?? [])")
+        (self.weight, self.bias) = (weight, bias)
+    }
+
     /// x is [..., in]; the result [..., out]. One product for all rows, however many.
     /// With the packed copy kept, the product is made outside any graph, and products of
     /// several rows read the copy (`Tensor.affineForDecoding`).

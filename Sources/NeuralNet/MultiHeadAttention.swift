@@ -23,7 +23,10 @@ public struct MultiHeadAttention: Layer {
     /// [b_q; b_k; b_v], [3d].
     public let inProjBias: Tensor
     /// W_O and b_O, [d, d] and [d].
-    public let outProj: Linear
+    public private(set) var outProj: Linear
+    /// For a search (`keepingPackedWeights()`): the whole in-projection, and its query rows
+    /// alone, as layers with packed weights; nil otherwise.
+    private var packedProjection: Linear? = nil, packedQuery: Linear? = nil
 
     /// PyTorch's initialisation (`MultiheadAttention._reset_parameters`): Glorot's uniform
     /// bound √(6 / (fan_in + fan_out)) = √(6 / 4d) over the whole [3d, d] in-projection,
@@ -99,10 +102,26 @@ public struct MultiHeadAttention: Layer {
     /// key, 2d..<3d value). Cross-attention needs a part: those rows are copied, d² or 2d²
     /// values against the product's B·T·d² multiply-adds.
     private func project(_ x: Tensor, rows: Range<Int>) -> Tensor {
+        if let packedProjection, rows.count == inProjWeight.shape[0] { return packedProjection(x) }
+        if let packedQuery, rows == 0..<modelSize { return packedQuery(x) }
         if rows.count == inProjWeight.shape[0] {
             return Tensor.affine(x, inProjWeight, inProjBias)
         }
         return Tensor.affine(x, inProjWeight[rows], inProjBias.columns(rows))
+    }
+
+    /// The layer with its in-projection (whole, and its query rows) and W_O packed for a
+    /// search's steps (`Linear.keepingPackedWeight()`); the memory's keys and values,
+    /// projected once per batch, still go through OpenBLAS. Never trained.
+    public func keepingPackedWeights() -> MultiHeadAttention {
+        var layer = self
+        let query = 0..<modelSize
+        layer.packedProjection = Linear(weight: inProjWeight, bias: inProjBias).keepingPackedWeight()
+        let queryWeight = Tensor(shape: [modelSize, modelSize], data: inProjWeight[query].data)
+        let queryBias = Tensor(shape: [modelSize], data: inProjBias.columns(query).data)
+        layer.packedQuery = Linear(weight: queryWeight, bias: queryBias).keepingPackedWeight()
+        layer.outProj = outProj.keepingPackedWeight()
+        return layer
     }
 
     /// PyTorch's names, so that a state dict loads into `nn.MultiheadAttention`.

@@ -98,6 +98,27 @@ struct TransformerSearchTests {
         }
     }
 
+    /// Decoding with the weights packed (`forDecoding()`: the decoder layers' products and
+    /// the output layer's through `PackedWeight`) finds the same words, with
+    /// log-probabilities and alignments equal up to rounding, greedy and with a beam.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func packedWeightsFindTheSameTranslations(seed: UInt64) {
+        let model = peakedTransformer(seed: seed)
+        let packed = model.forDecoding()
+        #expect(packed.packedOutput != nil && model.packedOutput == nil)
+        #expect(zip(packed.namedParameters, model.namedParameters).allSatisfy { $0.name == $1.name && $0.tensor === $1.tensor })
+        let batch = Batch(sources: randomSources(count: 6, seed: seed + 300), indices: Array(0..<6))
+        for (expected, got) in [(model.greedySearch(batch, limit: limit), packed.greedySearch(batch, limit: limit)),
+                                (model.beamSearch(batch, beamSize: 3, limit: limit),
+                                 packed.beamSearch(batch, beamSize: 3, limit: limit))] {
+            for (e, g) in zip(expected, got) {
+                #expect(g.tokens == e.tokens, "seed \(seed)")
+                #expect(abs(g.logProbability - e.logProbability) < 1e-4, "seed \(seed)")
+                for (x, y) in zip(g.alignment.joined(), e.alignment.joined()) { #expect(abs(x - y) < 1e-5) }
+            }
+        }
+    }
+
     /// With a beam of one, beam search is greedy search, to the last bit.
     @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
     func beamOfOneIsGreedy(seed: UInt64) {

@@ -18,9 +18,9 @@ import NeuralNet
 /// one position per step. A padded target position is never a key of a real one, since
 /// padding only follows a sentence's `</s>`, so no padding mask is needed on this side.
 struct TransformerDecoderLayer: Layer {
-    let selfAttention: MultiHeadAttention
-    let crossAttention: MultiHeadAttention
-    let feedForward: FeedForward
+    private(set) var selfAttention: MultiHeadAttention
+    private(set) var crossAttention: MultiHeadAttention
+    private(set) var feedForward: FeedForward
     let norm1: LayerNorm, norm2: LayerNorm, norm3: LayerNorm
     let dropout: Float
 
@@ -46,6 +46,15 @@ struct TransformerDecoderLayer: Layer {
         x = x + context.dropout(rate: dropout, training: &generator)                  // [B, t', d]
         let transformed = feedForward(norm3(x), dropout: &generator)                  // [B, t', d]
         return (x + transformed.dropout(rate: dropout, training: &generator), weights)
+    }
+
+    /// The layer with its step's products packed for a search (`PackedWeight`).
+    func keepingPackedWeights() -> TransformerDecoderLayer {
+        var layer = self
+        layer.selfAttention = selfAttention.keepingPackedWeights()
+        layer.crossAttention = crossAttention.keepingPackedWeights()
+        layer.feedForward = feedForward.keepingPackedWeights()
+        return layer
     }
 
     var namedParameters: [(name: String, tensor: Tensor)] {

@@ -20,7 +20,7 @@ public struct TransformerModel: TranslationModel {
     let encoderLayers: [TransformerEncoderLayer]
     /// The final LayerNorm after the last encoder layer.
     let encoderNorm: LayerNorm
-    let decoderLayers: [TransformerDecoderLayer]
+    private(set) var decoderLayers: [TransformerDecoderLayer]
     let decoderNorm: LayerNorm
     /// W_o, [Vt, d]: the target embedding's own table when `tieOutput`.
     let outputWeight: Tensor
@@ -28,6 +28,8 @@ public struct TransformerModel: TranslationModel {
     let outputBias: Tensor
     /// The positional table PE, [512, d]; longer sentences get a longer table made for them.
     let positions: Tensor
+    /// For a search (`forDecoding()`): W_o and b_o as a layer with packed weights.
+    private(set) var packedOutput: Linear? = nil
 
     /// Weights drawn as PyTorch draws them (every linear layer uniform in ±1/√fan_in,
     /// attention as `nn.MultiheadAttention`, LayerNorms γ = 1 and β = 0), but for the
@@ -62,6 +64,17 @@ public struct TransformerModel: TranslationModel {
     }
 
     public var kind: String { "transformer" }
+
+    /// For a search: the decoder layers' and the output layer's weight matrices packed for
+    /// a step's small products (`PackedWeight`), another copy of each (10 MB at the
+    /// Multi30k size). The encoder, run once per batch over every source position, keeps
+    /// OpenBLAS.
+    public func forDecoding() -> TransformerModel {
+        var model = self
+        model.decoderLayers = decoderLayers.map { $0.keepingPackedWeights() }
+        model.packedOutput = Linear(weight: outputWeight, bias: outputBias).keepingPackedWeight()
+        return model
+    }
 
     /// The design's tensor names, in PyTorch's state-dict order.
     public var namedParameters: [(name: String, tensor: Tensor)] {

@@ -70,6 +70,19 @@ public enum EngineBenchmark {
             report(BenchmarkFigure(name: "matmul \(m)x\(k)x\(n) cblas_sgemm", value: flops / raw / 1e9, unit: "GFLOP/s"))
         }
 
+        // A search's products, a few dozen rows by a weight matrix W [n, k]: through the
+        // packed copy, and by OpenBLAS from a copy stored [k, n], the layout it packs fastest.
+        for (m, k, n) in [(64, 1280, 5969), (8, 1280, 5969), (64, 768, 2048)] {
+            let x = random([m, k]), w = random([n, k])
+            let packed = PackedWeight(w), stored = w.swappingFirstAxes()
+            let flops = 2.0 * Double(m * k * n)
+            var y = [Float](repeating: 0, count: m * n)
+            let own = fastest(10) { packed.product(x.data, &y, rows: m) }
+            let blas = fastest(10) { gemm(x.data, transposeA: false, stored.data, transposeB: false, &y, m: m, n: n, k: k) }
+            report(BenchmarkFigure(name: "decoding product \(m)x\(k)x\(n) packed", value: flops / own / 1e9, unit: "GFLOP/s"))
+            report(BenchmarkFigure(name: "decoding product \(m)x\(k)x\(n) cblas_sgemm", value: flops / blas / 1e9, unit: "GFLOP/s"))
+        }
+
         // The fixed cost of recording one op and of running its pullback, on 4 floats.
         let ops = 100_000
         let w = random([1, 4], grad: true), x = random([1, 4])

@@ -33,7 +33,7 @@ struct SubwordTrainingTests {
     }
 
     /// A model trained on subwords saves its merges, reloads with them and translates
-    /// into whole words exactly as the model in memory does.
+    /// into whole words as the model in memory does.
     @Test func savesReloadsAndTranslatesWholeWords() throws {
         let fixture = try fixture()
         let trainer = try fixture.newTrainer()
@@ -55,8 +55,11 @@ struct SubwordTrainingTests {
             #expect(translation.text == WordTokenizer().detokenize(BytePairEncoding.join(translation.tokens)))
         }
         #expect(translations[0].sourceTokens == trainer.valid.source.decode(trainer.valid.pairs[0].source))
-        #expect(reloaded.score(sources: fixture.valid.sources, targets: fixture.valid.targets)
-                == inMemory.score(sources: fixture.valid.sources, targets: fixture.valid.targets))
+        // The reloaded translator multiplies by packed copies of the weights (`forDecoding`),
+        // which sum in their own order: the same scores up to rounding.
+        let scores = zip(reloaded.score(sources: fixture.valid.sources, targets: fixture.valid.targets),
+                         inMemory.score(sources: fixture.valid.sources, targets: fixture.valid.targets))
+        for (got, expected) in scores { #expect(abs(got - expected) <= 1e-5 * abs(expected), "\(got) against \(expected)") }
     }
 
     /// Resuming reads the merges back, so the corpus is split exactly as before.

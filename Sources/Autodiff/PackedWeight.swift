@@ -1,5 +1,10 @@
 /// A weight matrix packed once for the many small products of a search.
+
+#if canImport(Glibc)
 import Glibc
+#else
+import Darwin
+#endif
 
 /// W [n, k] (n outputs, k inputs, as PyTorch stores a layer's weights) rearranged once
 /// into the layout a product's innermost loop reads, so that `product` computes

@@ -102,11 +102,10 @@ public struct MultiHeadAttention: Layer {
     /// key, 2d..<3d value). Cross-attention needs a part: those rows are copied, d² or 2d²
     /// values against the product's B·T·d² multiply-adds.
     private func project(_ x: Tensor, rows: Range<Int>) -> Tensor {
-        if let packedProjection, rows.count == inProjWeight.shape[0] { return packedProjection(x) }
-        if let packedQuery, rows == 0..<modelSize { return packedQuery(x) }
         if rows.count == inProjWeight.shape[0] {
-            return Tensor.affine(x, inProjWeight, inProjBias)
+            return packedProjection?(x) ?? Tensor.affine(x, inProjWeight, inProjBias)
         }
+        if let packedQuery, rows == 0..<modelSize { return packedQuery(x) }
         return Tensor.affine(x, inProjWeight[rows], inProjBias.columns(rows))
     }
 

@@ -105,7 +105,7 @@ struct TransformerSearchTests {
     func packedWeightsFindTheSameTranslations(seed: UInt64) {
         let model = peakedTransformer(seed: seed)
         let packed = model.forDecoding()
-        #expect(packed.packedOutput != nil && model.packedOutput == nil)
+        #expect(packed.output.packedWeight != nil && model.output.packedWeight == nil)
         #expect(zip(packed.namedParameters, model.namedParameters).allSatisfy { $0.name == $1.name && $0.tensor === $1.tensor })
         let batch = Batch(sources: randomSources(count: 6, seed: seed + 300), indices: Array(0..<6))
         for (expected, got) in [(model.greedySearch(batch, limit: limit), packed.greedySearch(batch, limit: limit)),

@@ -36,7 +36,7 @@ extension TransformerModel {
 
     /// logits = W_o y + b_o for rows y [..., d]: [..., Vt].
     func logits(_ y: Tensor) -> Tensor {
-        packedOutput?(y) ?? Tensor.affine(y, outputWeight, outputBias)
+        output(y)
     }
 
     /// One decoder step of a search, without dropout: the previous word of each row at

@@ -22,14 +22,15 @@ public struct TransformerModel: TranslationModel {
     let encoderNorm: LayerNorm
     private(set) var decoderLayers: [TransformerDecoderLayer]
     let decoderNorm: LayerNorm
-    /// W_o, [Vt, d]: the target embedding's own table when `tieOutput`.
-    let outputWeight: Tensor
-    /// b_o, [Vt], kept when tied, as PyTorch keeps `output.bias` beside a shared weight.
-    let outputBias: Tensor
+    /// logits = W_o y + b_o; W_o [Vt, d] is the target embedding's own table when
+    /// `tieOutput`, and b_o [Vt] is kept then too, as PyTorch keeps `output.bias` beside a
+    /// shared weight.
+    private(set) var output: Linear
     /// The positional table PE, [512, d]; longer sentences get a longer table made for them.
     let positions: Tensor
-    /// For a search (`forDecoding()`): W_o and b_o as a layer with packed weights.
-    private(set) var packedOutput: Linear? = nil
+
+    var outputWeight: Tensor { output.weight }
+    var outputBias: Tensor { output.bias! }
 
     /// Weights drawn as PyTorch draws them (every linear layer uniform in ±1/√fan_in,
     /// attention as `nn.MultiheadAttention`, LayerNorms γ = 1 and β = 0), but for the
@@ -54,11 +55,10 @@ public struct TransformerModel: TranslationModel {
         decoderLayers = (0..<config.decoderLayers).map { _ in TransformerDecoderLayer(config: config, generator: &generator) }
         decoderNorm = LayerNorm(size: d)
         if config.tieOutput {
-            outputWeight = targetEmbedding.weight
-            outputBias = .uniform([targetVocabularySize], bound: 1 / Float(d).squareRoot(), generator: &generator)
+            let bias = Tensor.uniform([targetVocabularySize], bound: 1 / Float(d).squareRoot(), generator: &generator)
+            output = Linear(weight: targetEmbedding.weight, bias: bias)
         } else {
-            let output = Linear(inputSize: d, outputSize: targetVocabularySize, generator: &generator)
-            (outputWeight, outputBias) = (output.weight, output.bias!)
+            output = Linear(inputSize: d, outputSize: targetVocabularySize, generator: &generator)
         }
         positions = sinusoidalPositions(length: 512, size: d)
     }
@@ -72,7 +72,7 @@ public struct TransformerModel: TranslationModel {
     public func forDecoding() -> TransformerModel {
         var model = self
         model.decoderLayers = decoderLayers.map { $0.keepingPackedWeights() }
-        model.packedOutput = Linear(weight: outputWeight, bias: outputBias).keepingPackedWeight()
+        model.output = output.keepingPackedWeight()
         return model
     }
 

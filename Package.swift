@@ -62,10 +62,10 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
-        // Helpers that several test targets share (a temporary folder).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"]),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Autodiff"], exclude: ["Fixtures"]),
+        // Helpers that several test targets share (a temporary folder, the engine's threads).
+        .target(name: "TestSupport", dependencies: ["Autodiff"], path: "Tests/TestSupport"),
+        .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TestSupport"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Autodiff", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "FilesTests", dependencies: ["Files", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Files", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),

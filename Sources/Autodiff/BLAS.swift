@@ -17,6 +17,7 @@ func gemm(
     _ c: UnsafeMutablePointer<Float>,
     m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0
 ) {
+    _ = blasFollowsTheEngine
     if k == 0 {
         // An empty sum: C = beta C, spelled out because BLAS may return at once.
         for i in 0..<(m * n) { c[i] = beta == 0 ? 0 : beta * c[i] }
@@ -53,11 +54,4 @@ func uninitializedArray(count: Int, _ body: (UnsafeMutablePointer<Float>) -> Voi
         if count > 0 { body(buffer.baseAddress!) }
         initialized = count
     }
-}
-
-/// Sets the number of threads OpenBLAS uses for matrix products, and that the engine's
-/// own row-parallel loops use (`forEachRowRange`).
-public func setBLASThreads(_ n: Int) {
-    openblas_set_num_threads(Int32(n))
-    engineThreads.store(max(n, 1), ordering: .relaxed)
 }

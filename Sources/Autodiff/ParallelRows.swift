@@ -1,9 +1,5 @@
 /// Spreading independent rows of elementwise work over the cores.
 import Dispatch
-import Synchronization
-
-/// How many threads row-parallel loops may use; `setBLASThreads` sets it with BLAS's.
-let engineThreads = Atomic<Int>(1)
 
 /// Runs `body` on consecutive ranges that together cover `0..<rows`, concurrently when
 /// there are several threads and the work (`rows` × `costPerRow`, in elements) is large

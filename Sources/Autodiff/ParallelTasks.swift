@@ -13,14 +13,20 @@ import CBLAS
 /// own work on its own core. Every value a task computes comes from the same instructions
 /// as with one thread, so the results do not depend on how the tasks were scheduled.
 public func concurrently(_ count: Int, _ body: (Int) -> Void) {
-    let threads = engineThreads.load(ordering: .relaxed)
     guard count > 1 else {
         if count == 1 { body(0) }
         return
     }
+    // Each count comes back as it was, read on its own: `setBLASThreads` keeps them equal,
+    // but a test of the engine's loops varies the engine's alone.
+    _ = blasFollowsTheEngine
+    let threads = engineThreads.load(ordering: .relaxed), blasThreads = openblas_get_num_threads()
     openblas_set_num_threads(1)
     engineThreads.store(1, ordering: .relaxed)
-    defer { setBLASThreads(threads) }
+    defer {
+        openblas_set_num_threads(blasThreads)
+        engineThreads.store(threads, ordering: .relaxed)
+    }
     // Each task writes only what its index owns, so sharing `body` is safe although the
     // compiler cannot prove it.
     withoutActuallyEscaping(body) { body in
@@ -28,7 +34,3 @@ public func concurrently(_ count: Int, _ body: (Int) -> Void) {
         DispatchQueue.concurrentPerform(iterations: count) { body($0) }
     }
 }
-
-/// The number of threads the engine may use (`setBLASThreads`), and so how many
-/// `concurrently` tasks keep every core busy.
-public var engineThreadCount: Int { engineThreads.load(ordering: .relaxed) }

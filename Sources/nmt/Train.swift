@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import Synchronization
+import Autodiff
 import Reports
 import Translation
 import Files
@@ -148,6 +149,7 @@ struct Train: ParsableCommand {
             if writes { note("resuming \(folder) at step \(trainer.state.step), epoch \(trainer.state.epoch)") }
         }
         if writes { describe(trainer) }
+        setBLASThreads(trainer.config.training.threads)
         let progress = Progress()
         try trainer.run(shouldStop: { stopRequested.load(ordering: .relaxed) }) { event in
             if writes { progress.show(event) }

@@ -3,6 +3,7 @@
 
 import Testing
 @testable import Autodiff
+import TestSupport
 
 struct PackedWeightTests {
     /// y[i, c] = Σ_p x[i, p] W[c, p], one fused multiply-add per p in the order
@@ -49,9 +50,7 @@ struct PackedWeightTests {
         let (m, n, k) = (40, 700, 300)
         let packed = PackedWeight(randomTensor([n, k], &generator, scale: 1))
         let x = randomTensor([m, k], &generator, scale: 1)
-        setBLASThreads(2)
-        let two = product(packed, x, rows: m).values
-        setBLASThreads(1)
+        let two = withEngineThreads(2) { product(packed, x, rows: m).values }
         let one = product(packed, x, rows: m).values
         #expect(two.map(\.bitPattern) == one.map(\.bitPattern))
     }

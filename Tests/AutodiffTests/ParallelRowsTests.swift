@@ -2,16 +2,17 @@
 
 import Testing
 @testable import Autodiff
+import TestSupport
 
 struct ParallelRowsTests {
     @Test(arguments: [1, 2, 3, 7, 1000])
     func coversEveryRowOnce(rows: Int) {
-        setBLASThreads(2)
-        defer { setBLASThreads(1) }
         var seen = [Int](repeating: 0, count: rows)
-        seen.withUnsafeMutableBufferPointer { seen in
-            forEachRowRange(rows, costPerRow: 1 << 16) { range in
-                for r in range { seen[r] += 1 }
+        withEngineThreads(2) {
+            seen.withUnsafeMutableBufferPointer { seen in
+                forEachRowRange(rows, costPerRow: 1 << 16) { range in
+                    for r in range { seen[r] += 1 }
+                }
             }
         }
         #expect(seen.allSatisfy { $0 == 1 })
@@ -25,14 +26,14 @@ struct ParallelRowsTests {
         let logits = randomTensor([rows, vocabulary], &generator, scale: 4)
         let targets = (0..<rows).map { $0 == 4 ? 1 : ($0 * 7_919) % vocabulary }
         func run(threads: Int) -> (losses: [Float], gradient: [Float]) {
-            setBLASThreads(threads)
-            logits.zeroGrad()
-            let losses = Tensor.crossEntropy(logits: logits, targets: targets, ignoring: 1, smoothing: 0.1)
-            losses.sum().backward()
-            return (losses.data, logits.grad!)
+            withEngineThreads(threads) {
+                logits.zeroGrad()
+                let losses = Tensor.crossEntropy(logits: logits, targets: targets, ignoring: 1, smoothing: 0.1)
+                losses.sum().backward()
+                return (losses.data, logits.grad!)
+            }
         }
         let one = run(threads: 1), two = run(threads: 2)
-        setBLASThreads(1)
         #expect(one.losses == two.losses)
         #expect(one.gradient == two.gradient)
         #expect(one.losses[4] == 0 && one.gradient[(4 * vocabulary)..<(5 * vocabulary)].allSatisfy { $0 == 0 })
@@ -48,12 +49,12 @@ struct ParallelRowsTests {
         let c = randomTensor([batch, hidden], &generator, scale: 2)
         let active = (0..<batch).map { $0 % 5 != 3 }
         func run(threads: Int) -> [[Float]] {
-            setBLASThreads(threads)
-            let (h2, c2) = Tensor.lstmCell(gates: gates, hidden: h, cell: c, active: active)
-            return [h2.data, c2.data, gates.tanh().data]
+            withEngineThreads(threads) {
+                let (h2, c2) = Tensor.lstmCell(gates: gates, hidden: h, cell: c, active: active)
+                return [h2.data, c2.data, gates.tanh().data]
+            }
         }
         let one = run(threads: 1), two = run(threads: 2)
-        setBLASThreads(1)
         #expect(one == two)
         #expect(two[0][(3 * hidden)..<(4 * hidden)].elementsEqual(h.data[(3 * hidden)..<(4 * hidden)]))
     }
@@ -67,14 +68,14 @@ struct ParallelRowsTests {
         let gamma = randomTensor([d], &generator), beta = randomTensor([d], &generator)
         let projection = randomTensor([rows, d], &generator)
         func run(threads: Int) -> [[Float]] {
-            setBLASThreads(threads)
-            for t in [x, gamma, beta] { t.zeroGrad() }
-            let y = x.layerNorm(gamma: gamma, beta: beta)
-            (y * projection).sum().backward()
-            return [y.data, x.grad!, gamma.grad!, beta.grad!]
+            withEngineThreads(threads) {
+                for t in [x, gamma, beta] { t.zeroGrad() }
+                let y = x.layerNorm(gamma: gamma, beta: beta)
+                (y * projection).sum().backward()
+                return [y.data, x.grad!, gamma.grad!, beta.grad!]
+            }
         }
         let one = run(threads: 1), two = run(threads: 2)
-        setBLASThreads(1)
         #expect(one == two)
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 @testable import NeuralNet
 @testable import Autodiff
+import TestSupport
 
 struct AdamTests {
     /// 37 values: four SIMD vectors of eight and a scalar tail of five; three steps, so
@@ -15,9 +16,7 @@ struct AdamTests {
     /// 100,003 values are enough to be split between two threads, in blocks that end
     /// away from the vector tail.
     @Test func updateOnTwoThreadsIsBitwiseTheScalarFormula() {
-        setBLASThreads(2)
-        defer { setBLASThreads(1) }
-        checkAgainstTheScalarFormula(count: 100_003)
+        withEngineThreads(2) { checkAgainstTheScalarFormula(count: 100_003) }
     }
 
     private func checkAgainstTheScalarFormula(count: Int) {

@@ -3,6 +3,7 @@
 import Testing
 @testable import NeuralNet
 @testable import Autodiff
+import TestSupport
 
 struct GradientClippingTests {
     /// Gradients of 100,003 and 77 values (blocks split between the threads, tails of
@@ -17,19 +18,19 @@ struct GradientClippingTests {
         let formula = Float(squares.squareRoot())
         var norms: [Float] = []
         for threads in [1, 2] {
-            setBLASThreads(threads)
-            defer { setBLASThreads(1) }
-            let parameters = originals.map { g in
-                let p = Tensor(shape: [g.count], data: g, requiresGrad: true)
-                p.grad = g
-                return p
-            }
-            let norm = clipGradientNorm(parameters, maxNorm: 1)
-            norms.append(norm)
-            let scale = 1 / norm
-            for (p, g) in zip(parameters, originals) {
-                let same = p.grad! == g.map { $0 * scale }
-                #expect(same, "\(threads) threads")
+            withEngineThreads(threads) {
+                let parameters = originals.map { g in
+                    let p = Tensor(shape: [g.count], data: g, requiresGrad: true)
+                    p.grad = g
+                    return p
+                }
+                let norm = clipGradientNorm(parameters, maxNorm: 1)
+                norms.append(norm)
+                let scale = 1 / norm
+                for (p, g) in zip(parameters, originals) {
+                    let same = p.grad! == g.map { $0 * scale }
+                    #expect(same, "\(threads) threads")
+                }
             }
         }
         #expect(norms[0] == norms[1])

@@ -3,6 +3,7 @@
 import Testing
 @testable import Translation
 @testable import Autodiff
+import CBLAS
 @testable import Text
 
 struct ModelReplicasTests {
@@ -81,5 +82,18 @@ struct ModelReplicasTests {
         var single = TrainingRecord()
         try single.run(try oneThread.newTrainer())
         #expect(single.losses != expected.losses)
+    }
+
+    /// Training on two threads (two replicas) leaves OpenBLAS's thread count as it was: the
+    /// command sets the counts for its process (`nmt train`), the trainer does not, so a
+    /// training inside another program changes none of that program's other products.
+    @Test func trainingLeavesOpenBLASsThreadCountAlone() throws {
+        var fixture = try TrainingFixture()
+        fixture.config.training.threads = 2
+        fixture.config.training.maxEpochs = 1
+        var record = TrainingRecord()
+        try record.run(try fixture.newTrainer())
+        #expect(!record.losses.isEmpty)
+        #expect(openblas_get_num_threads() == 1)
     }
 }

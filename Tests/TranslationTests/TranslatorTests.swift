@@ -4,6 +4,7 @@ import Foundation
 import Testing
 @testable import Translation
 import Autodiff
+import TestSupport
 
 struct TranslatorTests {
     let translator = randomTranslator(seed: 11, source: ["ein", "hund", "läuft", "."],
@@ -41,11 +42,8 @@ struct TranslatorTests {
                                           target: ["a", "dog", "runs", "."], size: 4, lowercase: false)
         let lines = (0..<11).map { i in (0...(i % 5)).map { ["ein", "hund", "läuft", "."][($0 + i) % 4] }.joined(separator: " ") }
         for beam in [1, 3] {
-            setBLASThreads(1)
             let one = translator.translate(lines, beam: beam, batchSize: 3)
-            setBLASThreads(2)
-            let two = translator.translate(lines, beam: beam, batchSize: 3)
-            setBLASThreads(1)
+            let two = withEngineThreads(2) { translator.translate(lines, beam: beam, batchSize: 3) }
             #expect(one.map(\.tokens) == two.map(\.tokens))
             #expect(one.map(\.logProbability.bitPattern) == two.map(\.logProbability.bitPattern))
             #expect(one.map(\.alignment) == two.map(\.alignment))

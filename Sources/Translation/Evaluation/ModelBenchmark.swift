@@ -29,7 +29,6 @@ public enum ModelBenchmark {
     /// no trained checkpoint is given. Throws if the length limit leaves no pair.
     public static func training(config: Configuration, corpus: ParallelCorpus, batches: Int,
                                 report: (BenchmarkFigure) -> Void) throws -> Translator {
-        setBLASThreads(config.training.threads)
         let tokenizer = WordTokenizer(lowercase: config.vocabulary.lowercase)
         let data = try TrainingData(corpus: corpus, tokenizer: tokenizer, maxLength: config.training.maxLength,
                                     config: config.vocabulary)

@@ -137,7 +137,6 @@ public final class Trainer {
     /// by Ctrl-C) says so. Always leaves a checkpoint from which `--resume` continues:
     /// when an error stops training, the last save.
     public func run(shouldStop: () -> Bool = { false }, report: (TrainingEvent) -> Void) throws {
-        setBLASThreads(config.training.threads)
         let settings = config.training
         var probe = state.epochGenerator
         let stepsPerEpoch = batcher.epoch(using: &probe).count

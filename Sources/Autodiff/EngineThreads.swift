@@ -1,0 +1,29 @@
+/// How many threads the engine computes on: one count for OpenBLAS's matrix products and
+/// for the engine's own row-parallel loops.
+import CBLAS
+import Synchronization
+
+/// How many threads row-parallel loops may use (`forEachRowRange`), and how many
+/// `concurrently` tasks keep every core busy. One until `setBLASThreads` says otherwise.
+let engineThreads = Atomic<Int>(1)
+
+/// OpenBLAS starts with a thread per core, the engine with one. The first product brings
+/// OpenBLAS to the engine's count, so that a program which never calls `setBLASThreads`
+/// computes on one thread throughout, and its products give the same bits from the first
+/// to the last: OpenBLAS splits a product's rows and columns among its threads, and the
+/// split changes the rounding of the values at the edges of the parts.
+let blasFollowsTheEngine: Void = {
+    openblas_set_num_threads(Int32(engineThreads.load(ordering: .relaxed)))
+}()
+
+/// Sets the number of threads OpenBLAS uses for matrix products, and that the engine's
+/// own row-parallel loops use (`forEachRowRange`).
+public func setBLASThreads(_ n: Int) {
+    _ = blasFollowsTheEngine
+    openblas_set_num_threads(Int32(n))
+    engineThreads.store(max(n, 1), ordering: .relaxed)
+}
+
+/// The number of threads the engine may use (`setBLASThreads`), and so how many
+/// `concurrently` tasks keep every core busy.
+public var engineThreadCount: Int { engineThreads.load(ordering: .relaxed) }

@@ -24,6 +24,14 @@ public func setBLASThreads(_ n: Int) {
     engineThreads.store(max(n, 1), ordering: .relaxed)
 }
 
+/// Sets the number of threads of the engine's own parallel work (`forEachRowRange`,
+/// `concurrently`) and leaves OpenBLAS's as it is. A program sets both (`setBLASThreads`);
+/// this is for tests of that work, which gives the bits of one thread by construction,
+/// while the products of other tests beside them must all see one OpenBLAS count.
+public func setEngineThreads(_ n: Int) {
+    engineThreads.store(max(n, 1), ordering: .relaxed)
+}
+
 /// The number of threads the engine may use (`setBLASThreads`), and so how many
 /// `concurrently` tasks keep every core busy.
 public var engineThreadCount: Int { engineThreads.load(ordering: .relaxed) }

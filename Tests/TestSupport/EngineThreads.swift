@@ -1,6 +1,6 @@
 /// The one way a test runs the engine on several threads.
 import Foundation
-@testable import Autodiff
+import Autodiff
 
 /// The tests that vary the engine's thread count take turns.
 private let engineThreadsLock = NSLock()
@@ -19,9 +19,9 @@ private let engineThreadsLock = NSLock()
 public func withEngineThreads<T>(_ threads: Int, _ body: () throws -> T) rethrows -> T {
     engineThreadsLock.lock()
     defer {
-        engineThreads.store(1, ordering: .relaxed)
+        setEngineThreads(1)
         engineThreadsLock.unlock()
     }
-    engineThreads.store(threads, ordering: .relaxed)
+    setEngineThreads(threads)
     return try body()
 }

@@ -1,6 +1,7 @@
 /// A checkpoint folder: configuration, vocabularies and weights, self-contained.
 import Foundation
 import Autodiff
+import NeuralNet
 import Files
 import Text
 
@@ -122,9 +123,12 @@ public struct Checkpoint: Sendable {
             throw InputError(path: path, "format version \(version), this nmt reads version \(Configuration.currentFormatVersion)")
         }
         try checkVocabularies(weights, source: source, target: target, weightsPath: path)
+        // Every weight is replaced by the file's, or loading fails: nothing to draw.
         var generator = SeededGenerator(seed: 0)
-        let model = config.model.makeModel(sourceVocabularySize: source.count,
-                            targetVocabularySize: target.count, generator: &generator)
+        let model = Tensor.withoutDrawingWeights {
+            config.model.makeModel(sourceVocabularySize: source.count, targetVocabularySize: target.count,
+                                   generator: &generator)
+        }
         try model.load(weights, from: path)
         return model
     }

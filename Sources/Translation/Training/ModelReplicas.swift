@@ -37,8 +37,10 @@ public struct ModelReplicas {
         self.model = model
         replicas = (1..<count).map { _ in
             var unused = SeededGenerator(seed: 0)
-            return config.makeModel(sourceVocabularySize: sourceVocabularySize,
-                                    targetVocabularySize: targetVocabularySize, generator: &unused)
+            return Tensor.withoutDrawingWeights {
+                config.makeModel(sourceVocabularySize: sourceVocabularySize,
+                                 targetVocabularySize: targetVocabularySize, generator: &unused)
+            }
         }
     }
 

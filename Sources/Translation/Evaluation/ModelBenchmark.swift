@@ -26,7 +26,8 @@ public enum ModelBenchmark {
     /// (after two of warm-up) and reports target tokens per second. Throughput counts
     /// real target tokens (`</s>` included, padding not), as the PyTorch peer does.
     /// Returns the model with its vocabularies, so that decoding can be timed on it when
-    /// no trained checkpoint is given. Throws if the length limit leaves no pair.
+    /// no trained checkpoint is given. Throws if the length limit leaves no pair. Runs on
+    /// the thread counts the caller set (`setBLASThreads`), with `training.threads` replicas.
     public static func training(config: Configuration, corpus: ParallelCorpus, batches: Int,
                                 report: (BenchmarkFigure) -> Void) throws -> Translator {
         let tokenizer = WordTokenizer(lowercase: config.vocabulary.lowercase)

@@ -135,7 +135,10 @@ public final class Trainer {
 
     /// Trains until the stopping rule or `shouldStop` (checked after every step, e.g. set
     /// by Ctrl-C) says so. Always leaves a checkpoint from which `--resume` continues:
-    /// when an error stops training, the last save.
+    /// when an error stops training, the last save. `training.threads` sets how many
+    /// replicas share a batch; the process's thread counts (OpenBLAS's, and the engine's
+    /// for the optimiser's loops) are the caller's to set, `setBLASThreads`, as `nmt train`
+    /// does, so that a training leaves the rest of a program as it found it.
     public func run(shouldStop: () -> Bool = { false }, report: (TrainingEvent) -> Void) throws {
         let settings = config.training
         var probe = state.epochGenerator

@@ -19,21 +19,23 @@ import Darwin
 ///
 /// The layout and the kernel follow Goto and van de Geijn, "Anatomy of high-performance
 /// matrix multiplication" (2008), as BLIS builds it for AVX2: the columns of y are cut
-/// into panels of 16 (two 8-lane vector registers), and panel j holds rows 16j ..< 16j+16
-/// of W, input by input: `panels[(j k + p) 16 + c] = W[16j + c, p]`, the last panel
-/// padded with zeros. A micro-kernel keeps a 6 × 16 block of y in 12 registers and,
-/// for every input p, adds the outer product of six values x[i, p] and the panel's 16
-/// values at p: two loads and six broadcasts feed twelve fused multiply-adds.
+/// into panels of 16 (one cache line), and panel j holds rows 16j ..< 16j+16 of W, input
+/// by input: `panels[(j k + p) 16 + c] = W[16j + c, p]`, the last panel padded with
+/// zeros. A micro-kernel keeps a 6 × 16 block of y in registers and, for every input p,
+/// adds the outer product of six values x[i, p] and the panel's 16 values at p: one load
+/// and six broadcasts feed six 16-lane fused multiply-adds. With AVX-512 each is one
+/// instruction on one register; with AVX2 the compiler splits each in two, and the block
+/// takes 12 of the 16 registers, which is the BLIS kernel.
 ///
 /// Each y[i, c] is Σ_p x[i, p] W[c, p] summed in the order p = 0, 1, …, with one
 /// rounding per step (a fused multiply-add), whatever m is and whichever rows share the
 /// block: a sentence gets the same values in a batch of 64 as in a batch of 2. They are
 /// not OpenBLAS's values to the bit, which sums in another order.
 public final class PackedWeight: @unchecked Sendable {
-    /// Columns of y per panel: two registers of 8 lanes.
+    /// Columns of y per panel: one 16-lane vector (one AVX-512 register, two AVX2 ones).
     static let panelWidth = 16
-    /// Rows of y per micro-kernel call: 12 accumulators, 2 panel registers and a
-    /// broadcast fill 15 of the 16 AVX registers.
+    /// Rows of y per micro-kernel call: with AVX2, 12 accumulators, 2 panel registers and
+    /// a broadcast fill 15 of the 16 registers.
     static let blockRows = 6
     /// Blocks of rows that share one pass over the panels.
     static let groupBlocks = 16
@@ -125,39 +127,33 @@ public final class PackedWeight: @unchecked Sendable {
 
 /// y[0..<6, 0..<16] = Σ_p x[·, p] ⊗ panel[p, ·]: six rows of x (interleaved, `x[p 6 + r]`)
 /// times one panel, over `depth` inputs, written to `y` with `rowStride` between rows.
-/// The twelve accumulators are named, not an array, so that they stay in registers.
+/// The six accumulators are named, not an array, so that they stay in registers. Each
+/// lane is its own chain of fused multiply-adds, so the values do not depend on how wide
+/// the CPU's vectors are.
 @inline(__always)
 private func microKernel(_ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float>, depth: Int,
                          _ y: UnsafeMutablePointer<Float>, rowStride: Int) {
-    typealias Lanes = SIMD8<Float>
-    var y00 = Lanes(), y01 = Lanes(), y10 = Lanes(), y11 = Lanes(), y20 = Lanes(), y21 = Lanes()
-    var y30 = Lanes(), y31 = Lanes(), y40 = Lanes(), y41 = Lanes(), y50 = Lanes(), y51 = Lanes()
+    typealias Lanes = SIMD16<Float>
+    var y0 = Lanes(), y1 = Lanes(), y2 = Lanes(), y3 = Lanes(), y4 = Lanes(), y5 = Lanes()
     let w = UnsafeRawPointer(panel)
     for p in 0..<depth {
-        let w0 = w.load(fromByteOffset: p * 64, as: Lanes.self)
-        let w1 = w.load(fromByteOffset: p * 64 + 32, as: Lanes.self)
+        let wp = w.load(fromByteOffset: p * 64, as: Lanes.self)
         let xp = x + p * 6
-        var xi = Lanes(repeating: xp[0])
-        y00 = y00.addingProduct(xi, w0); y01 = y01.addingProduct(xi, w1)
-        xi = Lanes(repeating: xp[1])
-        y10 = y10.addingProduct(xi, w0); y11 = y11.addingProduct(xi, w1)
-        xi = Lanes(repeating: xp[2])
-        y20 = y20.addingProduct(xi, w0); y21 = y21.addingProduct(xi, w1)
-        xi = Lanes(repeating: xp[3])
-        y30 = y30.addingProduct(xi, w0); y31 = y31.addingProduct(xi, w1)
-        xi = Lanes(repeating: xp[4])
-        y40 = y40.addingProduct(xi, w0); y41 = y41.addingProduct(xi, w1)
-        xi = Lanes(repeating: xp[5])
-        y50 = y50.addingProduct(xi, w0); y51 = y51.addingProduct(xi, w1)
+        y0 = y0.addingProduct(Lanes(repeating: xp[0]), wp)
+        y1 = y1.addingProduct(Lanes(repeating: xp[1]), wp)
+        y2 = y2.addingProduct(Lanes(repeating: xp[2]), wp)
+        y3 = y3.addingProduct(Lanes(repeating: xp[3]), wp)
+        y4 = y4.addingProduct(Lanes(repeating: xp[4]), wp)
+        y5 = y5.addingProduct(Lanes(repeating: xp[5]), wp)
     }
     let out = UnsafeMutableRawPointer(y)
     let stride = rowStride * MemoryLayout<Float>.stride
-    func store(_ r: Int, _ left: Lanes, _ right: Lanes) {
-        out.storeBytes(of: left, toByteOffset: r * stride, as: Lanes.self)
-        out.storeBytes(of: right, toByteOffset: r * stride + 32, as: Lanes.self)
-    }
-    store(0, y00, y01); store(1, y10, y11); store(2, y20, y21)
-    store(3, y30, y31); store(4, y40, y41); store(5, y50, y51)
+    out.storeBytes(of: y0, toByteOffset: 0, as: Lanes.self)
+    out.storeBytes(of: y1, toByteOffset: stride, as: Lanes.self)
+    out.storeBytes(of: y2, toByteOffset: 2 * stride, as: Lanes.self)
+    out.storeBytes(of: y3, toByteOffset: 3 * stride, as: Lanes.self)
+    out.storeBytes(of: y4, toByteOffset: 4 * stride, as: Lanes.self)
+    out.storeBytes(of: y5, toByteOffset: 5 * stride, as: Lanes.self)
 }
 
 /// `count` floats, uninitialised, at an address that is a multiple of 64 bytes.

@@ -17,7 +17,7 @@ func gemm(
     _ c: UnsafeMutablePointer<Float>,
     m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0
 ) {
-    _ = blasFollowsTheEngine
+    _ = blasStartsOnOneThread
     if k == 0 {
         // An empty sum: C = beta C, spelled out because BLAS may return at once.
         for i in 0..<(m * n) { c[i] = beta == 0 ? 0 : beta * c[i] }

@@ -7,21 +7,23 @@ import Synchronization
 /// `concurrently` tasks keep every core busy. One until `setBLASThreads` says otherwise.
 let engineThreads = Atomic<Int>(1)
 
-/// OpenBLAS starts with a thread per core, the engine with one. The first product brings
-/// OpenBLAS to the engine's count, so that a program which never calls `setBLASThreads`
-/// computes on one thread throughout, and its products give the same bits from the first
-/// to the last: OpenBLAS splits a product's rows and columns among its threads, and the
-/// split changes the rounding of the values at the edges of the parts.
-let blasFollowsTheEngine: Void = {
-    openblas_set_num_threads(Int32(engineThreads.load(ordering: .relaxed)))
+/// OpenBLAS starts with a thread per core, the engine with one. The first product (or the
+/// first count set) puts OpenBLAS on one thread too, so that a program which never calls
+/// `setBLASThreads` computes on one thread throughout, and its products give the same bits
+/// from the first to the last: OpenBLAS splits a product's rows and columns among its
+/// threads, and the split changes the rounding of the values at the edges of the parts.
+/// One, not the engine's count at that moment: a program that varies only the engine's
+/// count (`setEngineThreads`) keeps OpenBLAS on one thread whenever its first product comes.
+let blasStartsOnOneThread: Void = {
+    openblas_set_num_threads(1)
 }()
 
 /// Sets the number of threads OpenBLAS uses for matrix products, and that the engine's
 /// own row-parallel loops use (`forEachRowRange`).
 public func setBLASThreads(_ n: Int) {
-    _ = blasFollowsTheEngine
+    _ = blasStartsOnOneThread
     openblas_set_num_threads(Int32(n))
-    engineThreads.store(max(n, 1), ordering: .relaxed)
+    setEngineThreads(n)
 }
 
 /// Sets the number of threads of the engine's own parallel work (`forEachRowRange`,

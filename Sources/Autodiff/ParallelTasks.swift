@@ -19,13 +19,13 @@ public func concurrently(_ count: Int, _ body: (Int) -> Void) {
     }
     // Each count comes back as it was, read on its own: `setBLASThreads` keeps them equal,
     // but a test of the engine's loops varies the engine's alone.
-    _ = blasFollowsTheEngine
-    let threads = engineThreads.load(ordering: .relaxed), blasThreads = openblas_get_num_threads()
+    _ = blasStartsOnOneThread
+    let threads = engineThreadCount, blasThreads = openblas_get_num_threads()
     openblas_set_num_threads(1)
-    engineThreads.store(1, ordering: .relaxed)
+    setEngineThreads(1)
     defer {
         openblas_set_num_threads(blasThreads)
-        engineThreads.store(threads, ordering: .relaxed)
+        setEngineThreads(threads)
     }
     // Each task writes only what its index owns, so sharing `body` is safe although the
     // compiler cannot prove it.

@@ -1,4 +1,4 @@
-/// The engine's thread count: OpenBLAS follows it from the first product.
+/// The engine's thread count: OpenBLAS starts on one thread, as the engine does.
 
 import Testing
 import Autodiff
@@ -6,9 +6,9 @@ import CBLAS
 import TestSupport
 
 struct EngineThreadsTests {
-    /// OpenBLAS starts with a thread per core; after a product it computes on the engine's
-    /// one thread, as the engine's own loops do, although no one set a count.
-    @Test func openBLASFollowsTheEngineFromTheFirstProduct() {
+    /// OpenBLAS starts with a thread per core; after a product it computes on one thread,
+    /// as the engine's own loops start, although no one set a count.
+    @Test func openBLASIsOnOneThreadFromTheFirstProduct() {
         var generator = SeededGenerator(seed: 11)
         let a = randomTensor([8, 8], &generator), b = randomTensor([8, 8], &generator)
         let threads = withEngineThreads(1) { () -> [Int] in

@@ -12,7 +12,7 @@ private let engineThreadsLock = NSLock()
 /// setting for all of them. A product split among two threads can differ in its last bits
 /// from the same product on one, so a test that compares two products bit for bit would
 /// fail if another test changed OpenBLAS's count between them. So OpenBLAS stays on one
-/// thread for the whole run (the engine's count at its first product), and a test of the
+/// thread for the whole run (where the engine puts it at the first product), and a test of the
 /// engine's own loops, which give the bits of one thread by construction, changes their
 /// count alone. Such tests hold one lock, so that none runs on a count another has just
 /// changed.

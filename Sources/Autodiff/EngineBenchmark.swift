@@ -89,6 +89,18 @@ public enum EngineBenchmark {
             report(BenchmarkFigure(name: "decoding product \(m)x\(k)x\(n) packed", value: flops / own / 1e9, unit: "GFLOP/s"))
             report(BenchmarkFigure(name: "decoding product \(m)x\(k)x\(n) cblas_sgemm", value: flops / blas / 1e9, unit: "GFLOP/s"))
         }
+        // One sentence's step: a matrix–vector product, through the packed copy and by
+        // OpenBLAS from W as it is stored, which is how it was computed before the packed one.
+        for (k, n) in [(1280, 5969), (768, 2048)] {
+            let x = random([1, k]), w = random([n, k])
+            let packed = PackedWeight(w)
+            let flops = 2.0 * Double(k * n)
+            var y = [Float](repeating: 0, count: n)
+            let own = fastest(10, before: evict) { packed.product(x.data, &y, rows: 1) }
+            let blas = fastest(10, before: evict) { gemm(x.data, transposeA: false, w.data, transposeB: true, &y, m: 1, n: n, k: k) }
+            report(BenchmarkFigure(name: "decoding product 1x\(k)x\(n) packed", value: flops / own / 1e9, unit: "GFLOP/s"))
+            report(BenchmarkFigure(name: "decoding product 1x\(k)x\(n) cblas_sgemv", value: flops / blas / 1e9, unit: "GFLOP/s"))
+        }
         blackHole(evicted)
 
         // The fixed cost of recording one op and of running its pullback, on 4 floats.

@@ -9,11 +9,12 @@ struct PackedWeightTests {
     /// y[i, c] = Σ_p x[i, p] W[c, p], one fused multiply-add per p in the order
     /// p = 0, 1, …, from zero: the value a scalar loop gives, to the bit. The shapes cut
     /// the panels (16 columns) and the blocks (6 rows) at every kind of edge, and more
-    /// rows than one group of blocks (96) holds.
-    @Test(arguments: [2, 3, 6, 7, 13, 64, 100])
+    /// rows than one group of blocks (96) holds; one row (the matrix–vector kernel) takes
+    /// panels four at a time and one by one, with a partial panel at the end or without.
+    @Test(arguments: [1, 2, 3, 6, 7, 13, 64, 100])
     func sumsInOrderWithOneRoundingPerInput(rows m: Int) {
         var generator = SeededGenerator(seed: UInt64(m))
-        for (n, k) in [(1, 1), (5, 7), (16, 64), (17, 3), (33, 130)] {
+        for (n, k) in [(1, 1), (5, 7), (16, 64), (17, 3), (33, 130), (100, 9), (128, 5)] {
             let w = randomTensor([n, k], &generator, scale: 1)
             let x = randomTensor([m, k], &generator, scale: 1)
             let got = product(PackedWeight(w), x, rows: m)
@@ -30,8 +31,8 @@ struct PackedWeightTests {
         }
     }
 
-    /// A sentence's row gets the same values in a batch of 64 as beside one other row:
-    /// a translation does not depend on the sentences decoded with it.
+    /// A sentence's row gets the same values in a batch of 64 as beside one other row or
+    /// alone: a translation does not depend on the sentences decoded with it.
     @Test func aRowDoesNotDependOnItsBatch() {
         var generator = SeededGenerator(seed: 9)
         let (n, k) = (70, 48)
@@ -39,15 +40,19 @@ struct PackedWeightTests {
         let x = randomTensor([64, k], &generator, scale: 1)
         let all = product(packed, x, rows: 64).values
         for i in [0, 5, 6, 41, 63] {
-            let pair = Tensor(shape: [2, k], data: Array(x.data[(i * k)..<((i + 1) * k)]) + Array(x.data[0..<k]))
+            let row = Array(x.data[(i * k)..<((i + 1) * k)])
+            let pair = Tensor(shape: [2, k], data: row + Array(x.data[0..<k]))
             #expect(product(packed, pair, rows: 2).values[0..<n] == all[(i * n)..<((i + 1) * n)], "row \(i)")
+            let alone = Tensor(shape: [1, k], data: row)
+            #expect(product(packed, alone, rows: 1).values[...] == all[(i * n)..<((i + 1) * n)], "row \(i) alone")
         }
     }
 
     /// Shared among two threads, panel by panel, the product has the bits of one thread.
-    @Test func twoThreadsGiveTheBitsOfOne() {
+    @Test(arguments: [40, 1])
+    func twoThreadsGiveTheBitsOfOne(rows m: Int) {
         var generator = SeededGenerator(seed: 10)
-        let (m, n, k) = (40, 700, 300)
+        let (n, k) = (700, 300)
         let packed = PackedWeight(randomTensor([n, k], &generator, scale: 1))
         let x = randomTensor([m, k], &generator, scale: 1)
         let two = withEngineThreads(2) { product(packed, x, rows: m).values }

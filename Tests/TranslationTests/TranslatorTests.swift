@@ -49,4 +49,23 @@ struct TranslatorTests {
             #expect(one.map(\.alignment) == two.map(\.alignment))
         }
     }
+
+    /// A sentence decoded alone gets the bits it gets in a batch, from a model packed for
+    /// decoding as a checkpoint's is: a one-row product through the packed copy sums in
+    /// the order a batch's rows do (`PackedWeight.vectorProduct`), where OpenBLAS's
+    /// matrix–vector product summed in its own. The lines are of one length, so that a
+    /// batch pads none of them.
+    @Test func aSentenceAloneGetsTheBitsItGetsInABatch() {
+        let words = ["ein", "hund", "läuft", "katze", "schläft", "."]
+        let random = randomTranslator(seed: 13, source: words, target: words, size: 40, lowercase: false)
+        let translator = Translator(model: random.model.forDecoding(), source: random.source,
+                                    target: random.target, lowercase: false)
+        let lines = (0..<7).map { i in (0..<5).map { words[($0 * ($0 + i) + i) % words.count] }.joined(separator: " ") }
+        for beam in [1, 3] {
+            let alone = translator.translate(lines, beam: beam, batchSize: 1)
+            let batch = translator.translate(lines, beam: beam, batchSize: 7)
+            #expect(alone.map(\.tokens) == batch.map(\.tokens))
+            #expect(alone.map(\.logProbability.bitPattern) == batch.map(\.logProbability.bitPattern), "beam \(beam)")
+        }
+    }
 }

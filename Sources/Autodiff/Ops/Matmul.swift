@@ -180,16 +180,17 @@ extension Tensor {
     }
 }
 
-/// y = x Wᵀ for x [m, k] and W [n, k]: from `packed`, the copy a search keeps, when x
-/// has several rows; from W itself, by OpenBLAS, for one row or without a copy.
+/// y = x Wᵀ for x [m, k] and W [n, k]: from `packed`, the copy a search keeps; from W
+/// itself, by OpenBLAS, without a copy.
 ///
 /// OpenBLAS packs the whole weight matrix into its own layout at every call, and for a
 /// decoding step's few dozen rows the packing costs about as much as the product
-/// (`PackedWeight`). One row is a matrix–vector product, which reads W as it is and
-/// streams it from memory faster than the kernel of six rows would.
+/// (`PackedWeight`). One row, a sentence decoded alone, goes through the packed copy too
+/// (`PackedWeight.vectorProduct`): it streams the matrix faster than OpenBLAS's
+/// matrix–vector product, and sums in the order a batch's rows are summed.
 func weightProduct(_ x: UnsafePointer<Float>, weight w: Tensor, packed: PackedWeight?,
                    _ y: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int) {
-    if let packed, m > 1 {
+    if let packed {
         packed.product(x, y, rows: m)
     } else {
         gemm(x, transposeA: false, w.data, transposeB: true, y, m: m, n: n, k: k)

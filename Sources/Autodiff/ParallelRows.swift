@@ -15,8 +15,11 @@ public func forEachRowRange(_ rows: Int, costPerRow: Int, _ body: (Range<Int>) -
     // is safe although the compiler cannot prove it.
     withoutActuallyEscaping(body) { body in
         nonisolated(unsafe) let body = body
-        DispatchQueue.concurrentPerform(iterations: threads) { part in
-            body((part * rows / threads)..<((part + 1) * rows / threads))
+        nonisolated(unsafe) let part = { (part: Int) in body((part * rows / threads)..<((part + 1) * rows / threads)) }
+        // The engine's helpers, which wait spinning for the next loop; when another loop
+        // holds them, libdispatch's pool.
+        if !RowHelpers.shared.run(threads, part) {
+            DispatchQueue.concurrentPerform(iterations: threads) { part($0) }
         }
     }
 }

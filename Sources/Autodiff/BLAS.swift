@@ -9,7 +9,8 @@ import CBLAS
 /// A product with one row or one column (m = 1 or n = 1) is a matrix–vector product and
 /// goes to `cblas_sgemv`: `sgemm` would first copy the whole matrix into its packed layout,
 /// which costs more than the product itself when the other side is a single vector (one
-/// sentence's decoder step, the attention energies v_a · tanh(…), a context Σ_j α_tj h_j).
+/// sentence's step by a weight no packed copy is kept of, the attention energies
+/// v_a · tanh(…), a context Σ_j α_tj h_j).
 @inline(__always)
 func gemm(
     _ a: UnsafePointer<Float>, transposeA: Bool,

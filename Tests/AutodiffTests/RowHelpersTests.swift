@@ -1,5 +1,5 @@
 /// The helper threads of row-parallel loops: every part once, the caller back only when all
-/// have finished, helpers that slept woken, and a loop inside a loop run whole.
+/// have finished, helpers that slept woken, and a loop inside a loop handed to libdispatch.
 
 import Foundation
 import Synchronization
@@ -51,7 +51,7 @@ struct RowHelpersTests {
 
     /// A loop started inside a part, while the helpers are held, still covers every row
     /// once (on libdispatch's threads), and `run` says it could not take them.
-    @Test func aLoopInsideALoopRunsWhole() {
+    @Test func aLoopInsideALoopGoesToLibdispatch() {
         var seen = [Int](repeating: 0, count: 2 * 100)
         var nestedStarted = [Bool](repeating: true, count: 2)
         withEngineThreads(2) {

@@ -21,12 +21,16 @@ import Darwin
 /// thread, or from inside a part) goes to libdispatch's pool, which gives the same values:
 /// `forEachRowRange` computes every row by the same instructions on any thread.
 final class RowHelpers: @unchecked Sendable {
-    static let shared = RowHelpers()
+    static let shared = RowHelpers(spinNanoseconds: 200_000)
 
     /// How long an idle helper watches for the next loop before it sleeps: longer than
-    /// the gaps between one decoding step's loops, short enough that an idle process
-    /// soon stops using the cores.
-    static let spinNanoseconds: UInt64 = 200_000
+    /// the gaps between one decoding step's loops (`shared` watches for 200 µs), short
+    /// enough that an idle process soon stops using the cores.
+    let spinNanoseconds: UInt64
+
+    init(spinNanoseconds: UInt64) {
+        self.spinNanoseconds = spinNanoseconds
+    }
 
     /// Whether a loop holds the helpers.
     private let busy = Atomic<Bool>(false)
@@ -38,11 +42,9 @@ final class RowHelpers: @unchecked Sendable {
     private static let loopUnit = 1 << 16
     /// Helpers that have not yet finished their part of the current loop.
     private let unfinished = Atomic<Int>(0)
-    /// Helpers asleep, or about to be, on `wake`.
-    private let sleepers = Atomic<Int>(0)
-    private let wake = DispatchSemaphore(value: 0)
-    /// The helpers started so far; only the holder of `busy` starts more.
-    nonisolated(unsafe) private var helpers = 0
+    /// The helpers started so far, helper i at index i; only the holder of `busy` starts
+    /// more.
+    nonisolated(unsafe) private var helpers: [Helper] = []
     /// The current loop's parts: written by the holder of `busy` before `loop` moves, read
     /// by the helpers with a part after they see it move, cleared once they have finished.
     nonisolated(unsafe) private var part: ((Int) -> Void)? = nil
@@ -56,14 +58,19 @@ final class RowHelpers: @unchecked Sendable {
         }
         defer { busy.store(false, ordering: .releasing) }
         precondition(count < Self.loopUnit, "RowHelpers: \(count) parts")
-        while helpers < count - 1 { startHelper(index: helpers) }
+        while helpers.count < count - 1 { startHelper() }
         withoutActuallyEscaping(part) { part in
             self.part = part
             unfinished.store(count - 1, ordering: .relaxed)
             let latest = loop.load(ordering: .relaxed)
             loop.store(latest - latest % Self.loopUnit + Self.loopUnit + count, ordering: .sequentiallyConsistent)
-            let asleep = sleepers.exchange(0, ordering: .sequentiallyConsistent)
-            for _ in 0..<asleep { wake.signal() }
+            // Each helper with a part that has said it is going to sleep gets a signal of
+            // its own: one semaphore for all would let a helper that has already finished
+            // its part and gone back to sleep take the signal meant for one still asleep.
+            for helper in helpers[..<(count - 1)]
+            where helper.asleep.exchange(false, ordering: .sequentiallyConsistent) {
+                helper.wake.signal()
+            }
             part(0)
             // Waiting for parts that have not yet got a core would keep them from it:
             // after a short watch, the wait gives its core away between looks.
@@ -77,24 +84,24 @@ final class RowHelpers: @unchecked Sendable {
         return true
     }
 
-    private func startHelper(index: Int) {
-        let start = HelperStart(helpers: self, index: index, seen: loop.load(ordering: .relaxed))
+    private func startHelper() {
+        let start = HelperStart(helpers: self, index: helpers.count, seen: loop.load(ordering: .relaxed))
         var thread = pthread_t()
         let created = pthread_create(&thread, nil, { argument in
             let start = Unmanaged<HelperStart>.fromOpaque(argument!).takeRetainedValue()
-            start.helpers.serve(index: start.index, seen: start.seen)
+            start.helpers.serve(start.helper, index: start.index, seen: start.seen)
         }, Unmanaged.passRetained(start).toOpaque())
         precondition(created == 0, "RowHelpers: pthread_create failed (\(created))")
         pthread_detach(thread)
-        helpers += 1
+        helpers.append(start.helper)
     }
 
     /// A helper's life: wait for the next loop, and if it has a part `index + 1`, do it
     /// and say it has finished.
-    private func serve(index: Int, seen: Int) -> Never {
+    private func serve(_ helper: Helper, index: Int, seen: Int) -> Never {
         var seen = seen
         while true {
-            seen = nextLoop(after: seen)
+            seen = nextLoop(after: seen, helper)
             if index + 1 < seen % Self.loopUnit {
                 runPart(index + 1)
                 unfinished.subtract(1, ordering: .releasing)
@@ -109,31 +116,39 @@ final class RowHelpers: @unchecked Sendable {
 
     /// Waits until `loop` differs from `seen` and returns it: watching it for
     /// `spinNanoseconds`, giving the core to any other thread that wants it between looks,
-    /// then asleep on `wake` until a loop starts.
-    private func nextLoop(after seen: Int) -> Int {
+    /// then asleep on the helper's own semaphore until a loop it has a part in starts.
+    private func nextLoop(after seen: Int, _ helper: Helper) -> Int {
         while true {
-            let deadline = DispatchTime.now().uptimeNanoseconds + Self.spinNanoseconds
-            repeat {
+            let deadline = DispatchTime.now().uptimeNanoseconds + spinNanoseconds
+            while DispatchTime.now().uptimeNanoseconds < deadline {
                 for _ in 0..<64 {
                     let now = loop.load(ordering: .acquiring)
                     if now != seen { return now }
                 }
                 sched_yield()
-            } while DispatchTime.now().uptimeNanoseconds < deadline
-            // Counted as asleep before the last look, so that a loop started after it
-            // finds this helper counted and signals `wake` (a signal to a helper that did
-            // not sleep only makes a later wait return early, to look again).
-            sleepers.add(1, ordering: .sequentiallyConsistent)
+            }
+            // Says it is going to sleep before the last look, so that a loop started after
+            // that look finds it asleep and signals it. A helper that sees a loop in that
+            // last look leaves the flag up; the next loop may then signal it although it is
+            // awake, and its next wait returns at once, to look again.
+            helper.asleep.store(true, ordering: .sequentiallyConsistent)
             let now = loop.load(ordering: .sequentiallyConsistent)
             if now != seen { return now }
-            wake.wait()
+            helper.wake.wait()
         }
     }
 }
 
+/// One helper thread's way to sleep: the flag it raises before it sleeps, and the
+/// semaphore it sleeps on, which only the loop that lowers the flag signals.
+private final class Helper: Sendable {
+    let asleep = Atomic<Bool>(false)
+    let wake = DispatchSemaphore(value: 0)
+}
+
 /// What a new helper thread needs to know, handed to it through `pthread_create`.
 private final class HelperStart {
-    let helpers: RowHelpers, index: Int, seen: Int
+    let helpers: RowHelpers, helper = Helper(), index: Int, seen: Int
     init(helpers: RowHelpers, index: Int, seen: Int) {
         (self.helpers, self.index, self.seen) = (helpers, index, seen)
     }

@@ -47,7 +47,7 @@ struct Evaluate: ParsableCommand {
             // Read only if some checkpoint has averaged weights to choose between.
             var validation: ParallelCorpus?
             let evaluations = try ([folder] + compare).map { folder in
-                let checkpoint = try Checkpoint(folder: folder)
+                let checkpoint = Checkpoint(folder: folder)
                 var weightsFile = decoding.model.weightsFile
                 if decoding.model.weights == nil && WeightsChoice.candidates(checkpoint).count > 1 {
                     if validation == nil { validation = try ParallelCorpus(prefix: valid) }

@@ -127,10 +127,11 @@ final class RowHelpers: @unchecked Sendable {
                 }
                 sched_yield()
             }
-            // Says it is going to sleep before the last look, so that a loop started after
-            // that look finds it asleep and signals it. A helper that sees a loop in that
-            // last look leaves the flag up; the next loop may then signal it although it is
-            // awake, and its next wait returns at once, to look again.
+            // The flag goes up before the last look, so that a loop this look misses finds
+            // the flag up and signals (both sequentially consistent: either the look sees
+            // the loop, or the loop sees the flag). A helper that sees a loop in that last
+            // look leaves the flag up; a later loop may then signal it while it is awake,
+            // and its next wait returns at once, to look again.
             helper.asleep.store(true, ordering: .sequentiallyConsistent)
             let now = loop.load(ordering: .sequentiallyConsistent)
             if now != seen { return now }

@@ -15,8 +15,12 @@ import PackageDescription
 // The numeric modules are compiled for the CPU they are built on, so that their loops
 // use the widest vectors it has (AVX2 rather than SSE2 on x86-64). Swift never fuses a
 // multiply and an add on its own, so every value is the one a generic build computes,
-// to the bit; the binary may not run on an older CPU.
-let hostCPU: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "native"])]
+// to the bit; the binary may not run on an older CPU. C's rule that a square root of a
+// negative number sets `errno` is dropped (`-fno-math-errno`): with it, `squareRoot()`
+// keeps a branch to libm's `sqrtf` for each value, so a loop of square roots (Adam's)
+// runs one value at a time; without it, one `vsqrtps` takes eight or sixteen, and every
+// result is still the correctly rounded root (NaN for a negative number, as before).
+let hostCPU: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "native", "-Xcc", "-fno-math-errno"])]
 
 let package = Package(
     name: "SwiftNMT",

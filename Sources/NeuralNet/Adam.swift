@@ -47,9 +47,7 @@ public struct Adam {
                     secondMoments[k].withUnsafeMutableBufferPointer { v in
                         p.data.withUnsafeMutableBufferPointer { x in
                             // Every value's update is independent of the others, so blocks
-                            // of them go to the cores; a block's length is a multiple of
-                            // the vector width, so each value takes the same path as on
-                            // one thread.
+                            // of them go to the cores, with the same result on any number.
                             forEachBlockRange(x.count, block: 4096, costPerValue: 4) { values in
                                 Self.step(UnsafeMutableBufferPointer(rebasing: x[values]),
                                           UnsafeMutableBufferPointer(rebasing: m[values]),
@@ -66,30 +64,13 @@ public struct Adam {
         }
     }
 
-    /// One parameter's update, eight values at a time. The compiler does not vectorise the
-    /// scalar loop itself (its square root keeps a slow path for negative numbers), so
-    /// the loop is written on SIMD vectors, loaded and stored whole; every operation is
-    /// IEEE-exact per lane, so the results are bitwise those of the scalar formula, which
-    /// finishes the tail.
+    /// One parameter's update. The compiler vectorises the loop (the package builds the
+    /// numeric modules without C's `errno` for square roots, see `Package.swift`), and
+    /// each lane computes the scalar formula with the same IEEE operations.
     private static func step(_ x: UnsafeMutableBufferPointer<Float>, _ m: UnsafeMutableBufferPointer<Float>,
                              _ v: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>,
                              beta1: Float, beta2: Float, epsilon: Float, rate: Float, correction2: Float) {
-        typealias Lanes = SIMD8<Float>
-        let width = Lanes.scalarCount, vectorEnd = x.count - x.count % width
-        let (px, pm, pv, pg) = (UnsafeMutableRawPointer(x.baseAddress), UnsafeMutableRawPointer(m.baseAddress),
-                                UnsafeMutableRawPointer(v.baseAddress), UnsafeRawPointer(g.baseAddress))
-        for i in stride(from: 0, to: vectorEnd, by: width) {
-            let offset = i * MemoryLayout<Float>.stride
-            let gi = pg!.loadUnaligned(fromByteOffset: offset, as: Lanes.self)
-            let mi = beta1 * pm!.loadUnaligned(fromByteOffset: offset, as: Lanes.self) + (1 - beta1) * gi
-            let vi = beta2 * pv!.loadUnaligned(fromByteOffset: offset, as: Lanes.self) + (1 - beta2) * gi * gi
-            let xi = px!.loadUnaligned(fromByteOffset: offset, as: Lanes.self)
-                - rate * mi / ((vi / correction2).squareRoot() + epsilon)
-            pm!.storeBytes(of: mi, toByteOffset: offset, as: Lanes.self)
-            pv!.storeBytes(of: vi, toByteOffset: offset, as: Lanes.self)
-            px!.storeBytes(of: xi, toByteOffset: offset, as: Lanes.self)
-        }
-        for i in vectorEnd..<x.count {
+        for i in 0..<x.count {
             m[i] = beta1 * m[i] + (1 - beta1) * g[i]
             v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
             x[i] -= rate * m[i] / ((v[i] / correction2).squareRoot() + epsilon)

@@ -1,4 +1,5 @@
-/// Speed figures of the engine itself: matrix products, per-op overhead, one LSTM step.
+/// Speed figures of the engine itself: the cores' peak, matrix products, per-op overhead,
+/// one LSTM step.
 
 #if canImport(Glibc)
 import Glibc
@@ -57,6 +58,12 @@ public enum EngineBenchmark {
         func random(_ shape: [Int], grad: Bool = false) -> Tensor {
             Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in generator.nextUniform() - 0.5 },
                    requiresGrad: grad)
+        }
+
+        // The roofline: the most arithmetic the cores do, on one thread and on the engine's.
+        for threads in Set([1, engineThreadCount]).sorted() {
+            report(BenchmarkFigure(name: "fused multiply-add peak, \(threads) thread\(threads == 1 ? "" : "s")",
+                                   value: fusedMultiplyAddPeak(threads: threads) / 1e9, unit: "GFLOP/s"))
         }
 
         // Matrix products: the engine's op against a bare cblas_sgemm on the same operands.

@@ -47,27 +47,52 @@ public final class PackedWeight: @unchecked Sendable {
     let panelCount: Int
     /// 64-byte aligned, so that each 16-value line of a panel is one cache line.
     let panels: UnsafeMutablePointer<Float>
+    /// Wᵀ [k, n] packed the same way, for the other product a training step makes with W,
+    /// the gradient dx = dy W of y = x Wᵀ (`init(_:withTranspose:)`); nil in a search,
+    /// which has no backward pass.
+    public let transposed: PackedWeight?
 
     /// Packs `weight` [outputs, inputs].
-    public init(_ weight: UnsafePointer<Float>, outputs n: Int, inputs k: Int) {
+    public convenience init(_ weight: UnsafePointer<Float>, outputs n: Int, inputs k: Int) {
+        self.init(weight, outputs: n, inputs: k, strides: (output: k, input: 1), transposed: nil)
+    }
+
+    /// Packs a weight matrix [outputs, inputs], and with `withTranspose` its transpose
+    /// too; the copies do not follow later changes to it.
+    public convenience init(_ weight: Tensor, withTranspose: Bool = false) {
+        precondition(weight.shape.count == 2, "PackedWeight: a matrix, got shape \(weight.shape)")
+        let (n, k) = (weight.shape[0], weight.shape[1])
+        self.init(weight.data, outputs: n, inputs: k, strides: (output: k, input: 1),
+                  transposed: withTranspose
+                      ? PackedWeight(weight.data, outputs: k, inputs: n, strides: (output: 1, input: k), transposed: nil)
+                      : nil)
+    }
+
+    /// Packs the matrix whose value at output `row`, input `p` is
+    /// `weight[row · strides.output + p · strides.input]`: W itself with strides (k, 1), Wᵀ
+    /// read from W with (1, k).
+    private init(_ weight: UnsafePointer<Float>, outputs n: Int, inputs k: Int,
+                 strides: (output: Int, input: Int), transposed: PackedWeight?) {
         let width = Self.panelWidth
         outputs = n
         inputs = k
         panelCount = (n + width - 1) / width
         panels = alignedFloats(panelCount * k * width)
-        for j in 0..<panelCount {
-            let panel = panels + j * k * width
-            for c in 0..<width {
-                let row = j * width + c
-                for p in 0..<k { panel[p * width + c] = row < n ? weight[row * k + p] : 0 }
+        self.transposed = transposed
+        let panels = panels
+        // The panels are shared among the engine's threads: a training step packs its
+        // matrices anew each time.
+        forEachRowRange(panelCount, costPerRow: k * width) { range in
+            for j in range {
+                let panel = panels + j * k * width
+                for p in 0..<k {
+                    for c in 0..<width {
+                        let row = j * width + c
+                        panel[p * width + c] = row < n ? weight[row * strides.output + p * strides.input] : 0
+                    }
+                }
             }
         }
-    }
-
-    /// Packs a weight matrix [outputs, inputs]; the copy does not follow later changes to it.
-    public convenience init(_ weight: Tensor) {
-        precondition(weight.shape.count == 2, "PackedWeight: a matrix, got shape \(weight.shape)")
-        self.init(weight.data, outputs: weight.shape[0], inputs: weight.shape[1])
     }
 
     deinit { free(panels) }

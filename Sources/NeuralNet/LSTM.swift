@@ -8,7 +8,7 @@ public struct LSTM: Layer {
     public let weightIH: Tensor, weightHH: Tensor
     /// [4H] each; PyTorch keeps two biases, which are only ever added together.
     public let biasIH: Tensor, biasHH: Tensor
-    /// W_ih and W_hh packed for a search (`keepingPackedWeights()`), or nil.
+    /// W_ih and W_hh packed for a search or a training step (`keepingPackedWeights`), or nil.
     public private(set) var packedWeightIH: PackedWeight? = nil, packedWeightHH: PackedWeight? = nil
 
     public init(inputSize: Int, hiddenSize: Int, generator: inout SeededGenerator) {
@@ -21,12 +21,9 @@ public struct LSTM: Layer {
     }
 
     /// The input's share of the gates, `W_ih x + b_ih`, for any number of rows at once
-    /// (outside any graph, from the packed copy, when one is kept, as `Linear` does).
+    /// (from the packed copy, when one is kept).
     public func projectInput(_ x: Tensor) -> Tensor {
-        if let packedWeightIH {
-            return Tensor.affineForDecoding(x, weight: weightIH, packed: packedWeightIH, bias: biasIH)
-        }
-        return Tensor.affine(x, weightIH, biasIH)
+        Tensor.affine(x, weightIH, biasIH, packed: packedWeightIH)
     }
 
     /// Step `step` from the input's share of the gates, `W_ih x + b_ih` (computed
@@ -39,14 +36,16 @@ public struct LSTM: Layer {
                         packedRecurrentWeight: packedWeightHH, active: active)
     }
 
-    /// The layer with copies of W_ih and W_hh packed for a search (see
-    /// `Linear.keepingPackedWeight()`). Such a layer is never trained: its input
-    /// projection is a constant, and the copies would not follow the weights. They cost
-    /// another W_ih and W_hh of memory.
-    public func keepingPackedWeights() -> LSTM {
+    /// The layer with copies of W_ih and W_hh packed for small products (`PackedWeight`),
+    /// which its products read instead of the weights: for a search, and, `withTransposes`
+    /// (so that backward's products are packed too), for one training step. The copies do
+    /// not follow the weights, so a layer made for a step serves that step's forward and
+    /// backward pass, before the update. They cost another W_ih and W_hh of memory, twice
+    /// that with the transposes.
+    public func keepingPackedWeights(withTransposes: Bool = false) -> LSTM {
         var layer = self
-        layer.packedWeightIH = PackedWeight(weightIH)
-        layer.packedWeightHH = PackedWeight(weightHH)
+        layer.packedWeightIH = PackedWeight(weightIH, withTranspose: withTransposes)
+        layer.packedWeightHH = PackedWeight(weightHH, withTranspose: withTransposes)
         return layer
     }
 
@@ -75,6 +74,17 @@ public struct LSTM: Layer {
         return (Tensor.stack(outputs.map { $0! }), hidden)
     }
 
+    /// The layer reading the packed copies of `other`, a layer whose weights hold the
+    /// same values (a replica's, lent them for a training step).
+    public func readingPackedWeights(of other: LSTM) -> LSTM {
+        precondition(other.weightIH.shape == weightIH.shape && other.weightHH.shape == weightHH.shape,
+                     "LSTM.readingPackedWeights: \(other.weightIH.shape) and \(weightIH.shape)")
+        var layer = self
+        layer.packedWeightIH = other.packedWeightIH
+        layer.packedWeightHH = other.packedWeightHH
+        return layer
+    }
+
     public var namedParameters: [(name: String, tensor: Tensor)] {
         [("weight_ih", weightIH), ("weight_hh", weightHH), ("bias_ih", biasIH), ("bias_hh", biasHH)]
     }
@@ -99,12 +109,19 @@ public struct BidirectionalLSTM: Layer {
         return (Tensor.concat([f.outputs, b.outputs]), f.final, b.final)
     }
 
-    /// Both directions with their weights packed, for a search
-    /// (`LSTM.keepingPackedWeights()`).
-    public func keepingPackedWeights() -> BidirectionalLSTM {
+    /// Both directions with their weights packed (`LSTM.keepingPackedWeights`).
+    public func keepingPackedWeights(withTransposes: Bool = false) -> BidirectionalLSTM {
         var layer = self
-        layer.forward = forward.keepingPackedWeights()
-        layer.backward = backward.keepingPackedWeights()
+        layer.forward = forward.keepingPackedWeights(withTransposes: withTransposes)
+        layer.backward = backward.keepingPackedWeights(withTransposes: withTransposes)
+        return layer
+    }
+
+    /// Both directions reading the packed copies of `other`'s (`LSTM.readingPackedWeights`).
+    public func readingPackedWeights(of other: BidirectionalLSTM) -> BidirectionalLSTM {
+        var layer = self
+        layer.forward = forward.readingPackedWeights(of: other.forward)
+        layer.backward = backward.readingPackedWeights(of: other.backward)
         return layer
     }
 

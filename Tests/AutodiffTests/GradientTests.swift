@@ -243,6 +243,25 @@ struct RecurrentLSTMCellTests {
         }
     }
 
+    /// With W_hh packed both ways for a training step (packed anew at every evaluation),
+    /// the recurrent product and backward's dz W_hh come from the copies, and the
+    /// gradients still match finite differences.
+    @Test func packedGradientsMatchFiniteDifferences() {
+        var generator = SeededGenerator(seed: 6)
+        for (batch, h) in [(1, 4), (7, 5)] {
+            let inputGates = randomTensor([2, batch, 4 * h], &generator, scale: 2)
+            let hidden = randomTensor([batch, h], &generator), cell = randomTensor([batch, h], &generator)
+            let w = randomTensor([4 * h, h], &generator), b = randomTensor([4 * h], &generator)
+            let result = checkGradients([inputGates, hidden, cell, w, b]) {
+                let (h2, c2) = Tensor.lstmCell(inputGates: inputGates, step: 1, hidden: hidden, cell: cell,
+                                               recurrentWeight: w, recurrentBias: b,
+                                               packedRecurrentWeight: PackedWeight(w, withTranspose: true))
+                return Tensor.concat([h2, c2, c2 * h2])
+            }
+            #expect(result.worstError < tolerance, "\(batch)×\(h): \(result)")
+        }
+    }
+
     /// Two steps of an LSTM through the fused op give bitwise the states and gradients of
     /// the composition it replaces: a slice of the input gates, the recurrent product, two
     /// sums and `lstmCell(gates:)`.

@@ -60,6 +60,44 @@ struct PackedWeightTests {
         #expect(two.map(\.bitPattern) == one.map(\.bitPattern))
     }
 
+    /// The transpose packed beside W gives dx = dy W, each dx[i, q] = Σ_c dy[i, c] W[c, q]
+    /// summed in the order c = 0, 1, … with one rounding per step, to the bit; without
+    /// `withTranspose` there is none.
+    @Test(arguments: [1, 7, 32])
+    func theTransposeGivesTheOtherProductInOrder(rows m: Int) {
+        var generator = SeededGenerator(seed: 11)
+        for (n, k) in [(1, 1), (5, 7), (33, 130), (100, 9)] {
+            let w = randomTensor([n, k], &generator, scale: 1)
+            let dy = randomTensor([m, n], &generator, scale: 1)
+            #expect(PackedWeight(w).transposed == nil)
+            let transposed = PackedWeight(w, withTranspose: true).transposed!
+            #expect(transposed.outputs == k && transposed.inputs == n)
+            let got = product(transposed, dy, rows: m)
+            var expected = [Float](repeating: 0, count: m * k)
+            for i in 0..<m {
+                for q in 0..<k {
+                    var sum: Float = 0
+                    for c in 0..<n { sum.addProduct(dy.data[i * n + c], w.data[c * k + q]) }
+                    expected[i * k + q] = sum
+                }
+            }
+            #expect(got.values.map(\.bitPattern) == expected.map(\.bitPattern), "\(m) × \(n) · [\(n), \(k)]")
+            #expect(got.beyond.allSatisfy { $0.isNaN }, "wrote past dx at \(m) × \(k)")
+        }
+    }
+
+    /// Packed on two threads, panel by panel, the copy is the one packed on one.
+    @Test func packingOnTwoThreadsGivesTheSameCopy() {
+        var generator = SeededGenerator(seed: 12)
+        let w = randomTensor([300, 70], &generator, scale: 1), x = randomTensor([9, 70], &generator, scale: 1)
+        let dy = randomTensor([9, 300], &generator, scale: 1)
+        let one = PackedWeight(w, withTranspose: true)
+        let two = withEngineThreads(2) { PackedWeight(w, withTranspose: true) }
+        #expect(product(two, x, rows: 9).values.map(\.bitPattern) == product(one, x, rows: 9).values.map(\.bitPattern))
+        #expect(product(two.transposed!, dy, rows: 9).values.map(\.bitPattern)
+                == product(one.transposed!, dy, rows: 9).values.map(\.bitPattern))
+    }
+
     /// y = x Wᵀ into a buffer with a guard of NaNs after it, which must stay untouched.
     private func product(_ packed: PackedWeight, _ x: Tensor, rows m: Int) -> (values: [Float], beyond: [Float]) {
         let size = m * packed.outputs

@@ -51,6 +51,45 @@ struct RNNModelTests {
         #expect(result.worstError < 5e-3, "\(result)")
     }
 
+    /// A training step reads the LSTMs' weights through copies packed for it
+    /// (`forTrainingStep`): the loss and every gradient are the unpacked model's to
+    /// rounding; a model made for the step is not packed again, a replica's reads the
+    /// same copies, and a model without gradients (a search's) packs nothing.
+    @Test func aTrainingStepReadsPackedCopiesOfTheWeights() {
+        var generator = SeededGenerator(seed: 3)
+        let config = tinyConfig(size: 12)
+        let model = RNNModel(config: config, sourceVocabularySize: 20, targetVocabularySize: 20, generator: &generator)
+        let batch = Batch(sources: (0..<9).map { i in (0..<(2 + i % 5)).map { 4 + ($0 * 7 + i) % 16 } },
+                          targets: (0..<9).map { i in (0..<(1 + i % 6)).map { 4 + ($0 * 5 + i) % 16 } },
+                          indices: Array(0..<9))
+        var noDropout: SeededGenerator? = nil
+        func gradients(_ loss: Tensor) -> (Float, [[Float]]) {
+            loss.backward()
+            defer { for p in model.parameters { p.zeroGrad() } }
+            return (loss.scalar, model.parameters.map { $0.grad ?? [] })
+        }
+        let (input, targets, _) = model.teacherForcedOutputInput(batch, dropout: &noDropout)
+        let plain = gradients(Tensor.linearCrossEntropy(input, weight: model.output.weight, bias: model.output.bias,
+                                                        targets: targets, smoothing: 0,
+                                                        scale: 1 / Float(batch.targetTokens)))
+        let packed = gradients(model.loss(batch, dropout: &noDropout))
+        #expect(abs(packed.0 - plain.0) <= 1e-6 * plain.0)
+        for (got, expected) in zip(packed.1, plain.1) {
+            let largest = expected.map(abs).max() ?? 0
+            #expect(zip(got, expected).allSatisfy { abs($0 - $1) <= 1e-5 * largest + 1e-9 })
+        }
+
+        let step = model.forTrainingStep()
+        #expect(model.decoder.packedWeightHH == nil && step.decoder.packedWeightHH?.transposed != nil)
+        #expect(step.forTrainingStep().decoder.packedWeightHH === step.decoder.packedWeightHH)
+        let replica = RNNModel(config: config, sourceVocabularySize: 20, targetVocabularySize: 20, generator: &generator)
+        let replicaStep = replica.forTrainingStep(sharingCopiesOf: step)
+        #expect(replicaStep.decoder.packedWeightIH === step.decoder.packedWeightIH)
+        #expect(replicaStep.encoder.backward.packedWeightHH === step.encoder.backward.packedWeightHH)
+        replica.trackGradients(false)
+        #expect(replica.forTrainingStep().decoder.packedWeightHH == nil)
+    }
+
     /// Padding must not change a sentence's loss: the same pair scored alone and in a
     /// batch beside longer sentences (so padded on both sides) gets the same number.
     @Test(arguments: ModelConfig.Attention.allCases)

@@ -54,10 +54,11 @@ extension Tensor {
     /// composition computes it (the products by the same BLAS calls), so the results are
     /// bitwise the same.
     ///
-    /// A search may hand in `packedRecurrentWeight`, a copy of W_hh packed for small
-    /// products, which the forward product of several rows reads instead
-    /// (`weightProduct`); it sums in its own order, so the values are the composition's
-    /// only up to rounding. Backward always reads W_hh itself.
+    /// A search or a training step may hand in `packedRecurrentWeight`, a copy of W_hh
+    /// packed for small products, which the forward product reads instead
+    /// (`weightProduct`), and backward's dz W_hh its packed transpose when it has one
+    /// (`affine`); it sums in its own order, so the values are the composition's only up
+    /// to rounding.
     public static func lstmCell(inputGates: Tensor, step: Int, hidden: Tensor, cell: Tensor,
                                 recurrentWeight w: Tensor, recurrentBias b: Tensor,
                                 packedRecurrentWeight packed: PackedWeight? = nil,
@@ -93,7 +94,7 @@ extension Tensor {
             outputGateGradient = nil
             cell.accumulateIfNeeded(dCell)
             if inputGates.requiresGrad { inputGates.accumulate(dz, at: offset) }
-            accumulateAffineGradients(dz, x: hidden, w: w, b: b)
+            accumulateAffineGradients(dz, x: hidden, w: w, b: b, packed: packed)
         }
         let h2 = Tensor(shape: hidden.shape, data: next.hidden, inputs: [c2, hidden]) { dh in
             let (dz, dCell, dHidden) = hiddenBackward(dh, act, tanhCell: next.tanhCell, isActive: isActive)

@@ -47,16 +47,23 @@ extension Tensor {
     /// tensor for backward instead of two (the product and the sum), and the values are
     /// bitwise the composition's. Backward is the two products of `matmul` and, for b, the
     /// sum of the rows of the output's gradient.
-    public static func affine(_ x: Tensor, _ w: Tensor, _ b: Tensor) -> Tensor {
-        precondition(w.shape.count == 2 && x.columns == w.shape[1] && b.shape == [w.shape[0]],
+    ///
+    /// With `packed`, a copy of W packed for small products (`PackedWeight`), x Wᵀ comes
+    /// from it, and dx = dy W from its packed transpose when it has one: a recurrence
+    /// multiplies a few dozen rows by the same W at every step, forwards and backwards,
+    /// and OpenBLAS would pack W again at every call (`weightProduct`). The packed kernel
+    /// sums in its own order, so the values are the unpacked op's only up to rounding.
+    public static func affine(_ x: Tensor, _ w: Tensor, _ b: Tensor, packed: PackedWeight? = nil) -> Tensor {
+        precondition(w.shape.count == 2 && x.columns == w.shape[1] && b.shape == [w.shape[0]]
+                     && (packed.map { $0.outputs == w.shape[0] && $0.inputs == w.shape[1] } ?? true),
                      "affine: \(x.shape) · \(w.shape)ᵀ + \(b.shape)")
         let (m, n, k) = (x.rows, w.shape[0], x.columns)
         let out = uninitializedArray(count: m * n) { y in
-            gemm(x.data, transposeA: false, w.data, transposeB: true, y, m: m, n: n, k: k)
+            weightProduct(x.data, weight: w, packed: packed, y, m: m, n: n, k: k)
             addRow(b.data, to: y, rows: m)
         }
         return Tensor(shape: Array(x.shape.dropLast()) + [n], data: out, inputs: [x, w, b]) { dY in
-            accumulateAffineGradients(dY, x: x, w: w, b: b)
+            accumulateAffineGradients(dY, x: x, w: w, b: b, packed: packed)
         }
     }
 
@@ -78,13 +85,18 @@ extension Tensor {
     /// The backward pass of y = x Wᵀ + b from dy [rows, out], into every input that takes
     /// part: db = Σ_rows dy (summed row after row, as `+` sums a broadcast bias),
     /// dx = dy W and dW = dyᵀ x, the products `matmul`'s backward forms (dW added by
-    /// `accumulateProduct`).
-    static func accumulateAffineGradients(_ dY: [Float], x: Tensor, w: Tensor, b: Tensor) {
+    /// `accumulateProduct`; dx from the packed transpose of W when `packed` has one).
+    static func accumulateAffineGradients(_ dY: [Float], x: Tensor, w: Tensor, b: Tensor,
+                                          packed: PackedWeight? = nil) {
         let (m, n, k) = (x.rows, w.shape[0], x.columns)
         b.accumulateIfNeeded(sumRepeats(dY, block: n))
         if x.requiresGrad {
-            x.accumulate(uninitializedArray(count: m * k) {
-                gemm(dY, transposeA: false, w.data, transposeB: false, $0, m: m, n: k, k: n)
+            x.accumulate(uninitializedArray(count: m * k) { dX in
+                if let transposed = packed?.transposed {
+                    dY.withUnsafeBufferPointer { transposed.product($0.baseAddress!, dX, rows: m) }
+                } else {
+                    gemm(dY, transposeA: false, w.data, transposeB: false, dX, m: m, n: k, k: n)
+                }
             })
         }
         if w.requiresGrad {

@@ -46,10 +46,25 @@ public protocol TranslationModel: Layer {
     /// decoding faster, for the same results to the bit. A translator decodes with it; it
     /// is never trained. By default, the model itself.
     func forDecoding() -> Self
+
+    /// The model for one training step's forward and backward pass: the same weights,
+    /// with whatever copies of them make that pass faster (an RNN's packed LSTM weights),
+    /// made from the weights as they are now, so good only until the update changes
+    /// them. With `other`, the model made for the same step from the weights these lend
+    /// (a replica's, `ModelReplicas`), its copies are shared instead of made again. The
+    /// loss functions make such a model themselves when given one without. By default,
+    /// the model itself.
+    func forTrainingStep(sharingCopiesOf other: Self?) -> Self
 }
 
 extension TranslationModel {
     public func forDecoding() -> Self { self }
+    public func forTrainingStep(sharingCopiesOf other: Self?) -> Self { self }
+
+    /// `forTrainingStep(sharingCopiesOf:)` for a model seen as `any TranslationModel`.
+    func forTrainingStep(sharing other: (any TranslationModel)?) -> any TranslationModel {
+        forTrainingStep(sharingCopiesOf: other as? Self)
+    }
 }
 
 /// What one decoder step gives a search.

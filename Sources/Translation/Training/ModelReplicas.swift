@@ -75,7 +75,6 @@ public struct ModelReplicas {
     /// 2. the replicas' gradients added into the model's, in replica order, and the
     ///    shares' losses summed.
     func gradients(of batch: Batch, batcher: Batcher, dropout: inout SeededGenerator?, smoothing: Float) -> Float {
-        let models = [model] + replicas
         // Share k holds sentences k·B/N ..< (k+1)·B/N, none when B < N.
         let shares = (0..<count).map { batcher.share(of: batch, rank: $0, processes: count) }
         var generators: [SeededGenerator?] = []
@@ -86,13 +85,17 @@ public struct ModelReplicas {
         for parameters in replicaParameters {
             for (w, p) in zip(weights, parameters) { p.data = w.data }
         }
+        // Copies of the weights for the step (packed matrices), made once, on all threads,
+        // and read by every replica.
+        let stepModel = model.forTrainingStep(sharing: nil)
+        let stepModels = [stepModel] + replicas.map { $0.forTrainingStep(sharing: stepModel) }
         let scale = 1 / Float(batch.targetTokens)
         var losses = [Float](repeating: 0, count: count)
         generators.withUnsafeMutableBufferPointer { generators in
             losses.withUnsafeMutableBufferPointer { losses in
                 concurrently(count) { k in
                     guard let share = shares[k] else { return }
-                    let loss = models[k].scaledLoss(share, dropout: &generators[k], smoothing: smoothing, scale: scale)
+                    let loss = stepModels[k].scaledLoss(share, dropout: &generators[k], smoothing: smoothing, scale: scale)
                     loss.backward()
                     losses[k] = loss.scalar
                 }

@@ -9,7 +9,7 @@ extension RNNModel {
     /// Dropout applies when a generator is given; `smoothing` is the label smoothing ε.
     public func tokenLosses(_ batch: Batch, dropout generator: inout SeededGenerator?,
                             smoothing: Float) -> (losses: Tensor, rows: [Int]) {
-        let (input, targets, rows) = teacherForcedOutputInput(batch, dropout: &generator)
+        let (input, targets, rows) = forTrainingStep().teacherForcedOutputInput(batch, dropout: &generator)
         let losses = Tensor.crossEntropy(logits: output(input), targets: targets, ignoring: Vocabulary.pad,
                                          smoothing: smoothing)
         return (losses, rows)
@@ -19,7 +19,7 @@ extension RNNModel {
     /// of tokens at a time, so that the logits of the whole batch never exist at once.
     public func scaledLoss(_ batch: Batch, dropout generator: inout SeededGenerator?, smoothing: Float,
                            scale: Float) -> Tensor {
-        let (input, targets, _) = teacherForcedOutputInput(batch, dropout: &generator)
+        let (input, targets, _) = forTrainingStep().teacherForcedOutputInput(batch, dropout: &generator)
         return Tensor.linearCrossEntropy(input, weight: output.weight, bias: output.bias, targets: targets,
                                          smoothing: smoothing, scale: scale)
     }
@@ -27,7 +27,7 @@ extension RNNModel {
     /// What the output layer reads at every real target token, [tokens, D+2H+E] (after
     /// dropout, when a generator is given), the tokens' ids and their rows t·B + b. The
     /// decoder is fed the reference words (teacher forcing).
-    private func teacherForcedOutputInput(_ batch: Batch, dropout generator: inout SeededGenerator?)
+    func teacherForcedOutputInput(_ batch: Batch, dropout generator: inout SeededGenerator?)
         -> (input: Tensor, targets: [Int], rows: [Int]) {
         let (b, m, e) = (batch.batchSize, batch.targetSteps, config.embeddingSize)
         let memory = encode(source: batch.source, lengths: batch.sourceLengths, dropout: &generator)

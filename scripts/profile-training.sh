@@ -48,6 +48,7 @@ function part(sym, dso) {
         if (sym ~ /GreedySearch|BeamSearch|Translator|greedy|beam/) return "DECODING"
     }
     if (dso ~ /\/nmt[^\/]*\)/) {
+        if (sym ~ /PackedWeight/) return "matrix products (packed weights: the kernel, packing)"
         if (sym ~ /Adam|clipGradientNorm|sumOfSquares|takeGradient/) return "Adam, gradient clipping, the sum of the replica gradients"
         if (sym ~ /linearCrossEntropy|crossEntropy|rowLogSumExp|oftmax/) return "softmax and cross-entropy"
         if (sym ~ /8backward|TensorC[a-z0-9_]*fC|TensorCfD|TensorCMa/) return "graph building and the backward walk"

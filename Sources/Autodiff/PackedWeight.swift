@@ -1,4 +1,4 @@
-/// A weight matrix packed once for the many small products of a search.
+/// A weight matrix packed once for the many small products of a search or a training step.
 
 #if canImport(Glibc)
 import Glibc
@@ -15,7 +15,8 @@ import Darwin
 /// its own layout at every call, and with so few rows the copy costs about as much as
 /// the arithmetic (`docs/training-profile.md`). Its interface has no way to keep a
 /// matrix packed between calls, so a search keeps its own packed copy of each weight,
-/// made when a checkpoint is loaded for decoding.
+/// made when a checkpoint is loaded for decoding; a training step of an RNN packs its
+/// LSTMs' weights, and their transposes for backward, once for all its steps' products.
 ///
 /// The layout and the kernel follow Goto and van de Geijn, "Anatomy of high-performance
 /// matrix multiplication" (2008), as BLIS builds it for AVX2: the columns of y are cut
@@ -81,15 +82,26 @@ public final class PackedWeight: @unchecked Sendable {
         self.transposed = transposed
         let panels = panels
         // The panels are shared among the engine's threads: a training step packs its
-        // matrices anew each time.
+        // matrices anew each time. Each loop reads its source in order: a row of W for
+        // each of the panel's 16 outputs, or, from a transpose, 16 adjacent values for
+        // each input.
         forEachRowRange(panelCount, costPerRow: k * width) { range in
             for j in range {
                 let panel = panels + j * k * width
-                for p in 0..<k {
-                    for c in 0..<width {
-                        let row = j * width + c
-                        panel[p * width + c] = row < n ? weight[row * strides.output + p * strides.input] : 0
+                let rows = min(width, n - j * width)
+                if strides.input == 1 {
+                    for c in 0..<rows {
+                        let source = weight + (j * width + c) * strides.output
+                        for p in 0..<k { panel[p * width + c] = source[p] }
                     }
+                } else {
+                    for p in 0..<k {
+                        let source = weight + j * width * strides.output + p * strides.input
+                        for c in 0..<rows { panel[p * width + c] = source[c * strides.output] }
+                    }
+                }
+                for c in rows..<width {
+                    for p in 0..<k { panel[p * width + c] = 0 }
                 }
             }
         }

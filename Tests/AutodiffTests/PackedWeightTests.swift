@@ -18,14 +18,7 @@ struct PackedWeightTests {
             let w = randomTensor([n, k], &generator, scale: 1)
             let x = randomTensor([m, k], &generator, scale: 1)
             let got = product(PackedWeight(w), x, rows: m)
-            var expected = [Float](repeating: 0, count: m * n)
-            for i in 0..<m {
-                for c in 0..<n {
-                    var sum: Float = 0
-                    for p in 0..<k { sum.addProduct(x.data[i * k + p], w.data[c * k + p]) }
-                    expected[i * n + c] = sum
-                }
-            }
+            let expected = sumsInOrder(rows: m, columns: n, depth: k) { i, c, p in (x.data[i * k + p], w.data[c * k + p]) }
             #expect(got.values.map(\.bitPattern) == expected.map(\.bitPattern), "\(m) × \(k) · [\(n), \(k)]ᵀ")
             #expect(got.beyond.allSatisfy { $0.isNaN }, "wrote past y at \(m) × \(n)")
         }
@@ -73,14 +66,7 @@ struct PackedWeightTests {
             let transposed = PackedWeight(w, withTranspose: true).transposed!
             #expect(transposed.outputs == k && transposed.inputs == n)
             let got = product(transposed, dy, rows: m)
-            var expected = [Float](repeating: 0, count: m * k)
-            for i in 0..<m {
-                for q in 0..<k {
-                    var sum: Float = 0
-                    for c in 0..<n { sum.addProduct(dy.data[i * n + c], w.data[c * k + q]) }
-                    expected[i * k + q] = sum
-                }
-            }
+            let expected = sumsInOrder(rows: m, columns: k, depth: n) { i, q, c in (dy.data[i * n + c], w.data[c * k + q]) }
             #expect(got.values.map(\.bitPattern) == expected.map(\.bitPattern), "\(m) × \(n) · [\(n), \(k)]")
             #expect(got.beyond.allSatisfy { $0.isNaN }, "wrote past dx at \(m) × \(k)")
         }
@@ -96,6 +82,25 @@ struct PackedWeightTests {
         #expect(product(two, x, rows: 9).values.map(\.bitPattern) == product(one, x, rows: 9).values.map(\.bitPattern))
         #expect(product(two.transposed!, dy, rows: 9).values.map(\.bitPattern)
                 == product(one.transposed!, dy, rows: 9).values.map(\.bitPattern))
+    }
+
+    /// [rows, columns] sums Σ_p a·b over the `depth` pairs `term(row, column, p)` gives,
+    /// one fused multiply-add per p in the order p = 0, 1, …, from zero: what the kernels
+    /// must give, to the bit.
+    private func sumsInOrder(rows: Int, columns: Int, depth: Int,
+                             _ term: (Int, Int, Int) -> (Float, Float)) -> [Float] {
+        var sums = [Float](repeating: 0, count: rows * columns)
+        for i in 0..<rows {
+            for c in 0..<columns {
+                var sum: Float = 0
+                for p in 0..<depth {
+                    let (a, b) = term(i, c, p)
+                    sum.addProduct(a, b)
+                }
+                sums[i * columns + c] = sum
+            }
+        }
+        return sums
     }
 
     /// y = x Wᵀ into a buffer with a guard of NaNs after it, which must stay untouched.

@@ -71,7 +71,8 @@ public struct ModelReplicas {
     /// parameters:
     ///
     /// 1. each model's share's loss, scaled by 1 / the batch's tokens, and its backward,
-    ///    all at once, one core each (`concurrently`);
+    ///    all at once, one core each (`concurrently`), every model reading the copies of
+    ///    the weights made once for the step (`forTrainingStep(sharingCopiesOf:)`);
     /// 2. the replicas' gradients added into the model's, in replica order, and the
     ///    shares' losses summed.
     func gradients(of batch: Batch, batcher: Batcher, dropout: inout SeededGenerator?, smoothing: Float) -> Float {

@@ -26,7 +26,8 @@ import Darwin
 /// adds the outer product of six values x[i, p] and the panel's 16 values at p: one load
 /// and six broadcasts feed six 16-lane fused multiply-adds. With AVX-512 each is one
 /// instruction on one register; with AVX2 the compiler splits each in two, and the block
-/// takes 12 of the 16 registers, which is the BLIS kernel.
+/// takes 12 of the 16 registers, which is the BLIS kernel. Rows that do not fill blocks
+/// of six go in blocks of four (`blockHeights`).
 ///
 /// Each y[i, c] is Σ_p x[i, p] W[c, p] summed in the order p = 0, 1, …, with one
 /// rounding per step (a fused multiply-add), whatever m is and whichever rows share the
@@ -38,6 +39,9 @@ public final class PackedWeight: @unchecked Sendable {
     /// Rows of y per micro-kernel call: with AVX2, 12 accumulators, 2 panel registers and
     /// a broadcast fill 15 of the 16 registers.
     static let blockRows = 6
+    /// The other height a block of rows may have (`blockHeights`): 4 accumulators, as many
+    /// chains as keep the fused multiply-adds busy while each waits for the last.
+    static let edgeRows = 4
     /// Blocks of rows that share one pass over the panels.
     static let groupBlocks = 16
 
@@ -116,44 +120,48 @@ public final class PackedWeight: @unchecked Sendable {
             vectorProduct(x, y)
             return
         }
-        let (k, width, block) = (inputs, Self.panelWidth, Self.blockRows)
-        let blocks = (m + block - 1) / block
-        // x rearranged block by block, input by input: blocked[(b k + p) 6 + r] = x[6b + r, p],
-        // so that a kernel's six broadcasts read one line; missing rows are zeros.
-        let blocked = alignedFloats(blocks * k * block)
+        let (k, width) = (inputs, Self.panelWidth)
+        let heights = Self.blockHeights(rows: m)
+        // The first row of each block, and past the last, the rows with padding.
+        let firstRows = heights.reduce(into: [0]) { $0.append($0.last! + $1) }
+        // x rearranged block by block, input by input: a block of h rows from row i holds
+        // x[i + r, p] at (i k + p h + r), so that a kernel's h broadcasts read one line;
+        // missing rows are zeros.
+        let blocked = alignedFloats(firstRows.last! * k)
         defer { free(blocked) }
-        for b in 0..<blocks {
-            let out = blocked + b * k * block
-            for r in 0..<block {
-                let row = b * block + r
+        for (b, h) in heights.enumerated() {
+            let out = blocked + firstRows[b] * k
+            for r in 0..<h {
+                let row = firstRows[b] + r
                 if row < m {
                     let source = x + row * k
-                    for p in 0..<k { out[p * block + r] = source[p] }
+                    for p in 0..<k { out[p * h + r] = source[p] }
                 } else {
-                    for p in 0..<k { out[p * block + r] = 0 }
+                    for p in 0..<k { out[p * h + r] = 0 }
                 }
             }
         }
         // A panel is read once for each group of rows, which stays in the core's cache
         // (16 blocks of 6 rows: 480 KB at 1,280 inputs) while the panels go by.
-        for first in stride(from: 0, to: blocks, by: Self.groupBlocks) {
-            let group = first..<min(first + Self.groupBlocks, blocks)
-            forEachRowRange(panelCount, costPerRow: group.count * block * k * width) { range in
-                var tile = [Float](repeating: 0, count: block * width)
+        for first in stride(from: 0, to: heights.count, by: Self.groupBlocks) {
+            let group = first..<min(first + Self.groupBlocks, heights.count)
+            forEachRowRange(panelCount, costPerRow: (firstRows[group.upperBound] - firstRows[first]) * k * width) { range in
+                var tile = [Float](repeating: 0, count: Self.blockRows * width)
                 for j in range {
                     let panel = UnsafePointer(panels + j * k * width)
                     let columns = min(width, outputs - j * width)
                     for b in group {
-                        let rows = min(block, m - b * block)
-                        let xBlock = UnsafePointer(blocked + b * k * block)
-                        let corner = y + b * block * outputs + j * width
-                        if rows == block && columns == width {
-                            microKernel(xBlock, panel, depth: k, corner, rowStride: outputs)
+                        let (h, row) = (heights[b], firstRows[b])
+                        let rows = min(h, m - row)
+                        let xBlock = UnsafePointer(blocked + row * k)
+                        let corner = y + row * outputs + j * width
+                        if rows == h && columns == width {
+                            microKernel(rows: h, xBlock, panel, depth: k, corner, rowStride: outputs)
                         } else {
                             // A block at the bottom or right edge goes through a full
                             // tile, of which the real rows and columns are copied out.
                             tile.withUnsafeMutableBufferPointer { t in
-                                microKernel(xBlock, panel, depth: k, t.baseAddress!, rowStride: width)
+                                microKernel(rows: h, xBlock, panel, depth: k, t.baseAddress!, rowStride: width)
                                 for r in 0..<rows {
                                     for c in 0..<columns { corner[r * outputs + c] = t[r * width + c] }
                                 }
@@ -162,6 +170,22 @@ public final class PackedWeight: @unchecked Sendable {
                     }
                 }
             }
+        }
+    }
+
+    /// The heights of the blocks that cover m rows: blocks of 6 (`blockRows`), and where
+    /// m is not a multiple of 6, one or two blocks of 4 (`edgeRows`) rather than a block
+    /// of 6 mostly of padding. A training step's products have 32 rows for each of its
+    /// two replicas: 6 + 6 + 6 + 6 + 4 + 4 computes 32 rows, where 6 × 6 computed 36 of
+    /// which 4 were thrown away.
+    static func blockHeights(rows m: Int) -> [Int] {
+        let (whole, rest) = m.quotientAndRemainder(dividingBy: blockRows)
+        switch rest {
+        case 0: return Array(repeating: blockRows, count: whole)
+        case 1, 2:
+            return whole == 0 ? [edgeRows] : Array(repeating: blockRows, count: whole - 1) + [edgeRows, edgeRows]
+        case 3, 4: return Array(repeating: blockRows, count: whole) + [edgeRows]
+        default: return Array(repeating: blockRows, count: whole + 1)
         }
     }
 }
@@ -233,14 +257,25 @@ private func panelKernel(_ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float
     return sums
 }
 
+/// y[0..<h, 0..<16] = Σ_p x[·, p] ⊗ panel[p, ·] for a block of h = 6 or 4 rows.
+@inline(__always)
+private func microKernel(rows h: Int, _ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float>, depth: Int,
+                         _ y: UnsafeMutablePointer<Float>, rowStride: Int) {
+    if h == PackedWeight.blockRows {
+        sixRowKernel(x, panel, depth: depth, y, rowStride: rowStride)
+    } else {
+        fourRowKernel(x, panel, depth: depth, y, rowStride: rowStride)
+    }
+}
+
 /// y[0..<6, 0..<16] = Σ_p x[·, p] ⊗ panel[p, ·]: six rows of x (interleaved, `x[p 6 + r]`)
 /// times one panel, over `depth` inputs, written to `y` with `rowStride` between rows.
 /// The six accumulators are named, not an array, so that they stay in registers. Each
 /// lane is its own chain of fused multiply-adds, so the values do not depend on how wide
 /// the CPU's vectors are.
 @inline(__always)
-private func microKernel(_ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float>, depth: Int,
-                         _ y: UnsafeMutablePointer<Float>, rowStride: Int) {
+private func sixRowKernel(_ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float>, depth: Int,
+                          _ y: UnsafeMutablePointer<Float>, rowStride: Int) {
     typealias Lanes = SIMD16<Float>
     var y0 = Lanes(), y1 = Lanes(), y2 = Lanes(), y3 = Lanes(), y4 = Lanes(), y5 = Lanes()
     let w = UnsafeRawPointer(panel)
@@ -262,6 +297,29 @@ private func microKernel(_ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float
     out.storeBytes(of: y3, toByteOffset: 3 * stride, as: Lanes.self)
     out.storeBytes(of: y4, toByteOffset: 4 * stride, as: Lanes.self)
     out.storeBytes(of: y5, toByteOffset: 5 * stride, as: Lanes.self)
+}
+
+/// `sixRowKernel` for four rows (`x[p 4 + r]`), each value summed in the same order.
+@inline(__always)
+private func fourRowKernel(_ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float>, depth: Int,
+                           _ y: UnsafeMutablePointer<Float>, rowStride: Int) {
+    typealias Lanes = SIMD16<Float>
+    var y0 = Lanes(), y1 = Lanes(), y2 = Lanes(), y3 = Lanes()
+    let w = UnsafeRawPointer(panel)
+    for p in 0..<depth {
+        let wp = w.load(fromByteOffset: p * 64, as: Lanes.self)
+        let xp = x + p * 4
+        y0 = y0.addingProduct(Lanes(repeating: xp[0]), wp)
+        y1 = y1.addingProduct(Lanes(repeating: xp[1]), wp)
+        y2 = y2.addingProduct(Lanes(repeating: xp[2]), wp)
+        y3 = y3.addingProduct(Lanes(repeating: xp[3]), wp)
+    }
+    let out = UnsafeMutableRawPointer(y)
+    let stride = rowStride * MemoryLayout<Float>.stride
+    out.storeBytes(of: y0, toByteOffset: 0, as: Lanes.self)
+    out.storeBytes(of: y1, toByteOffset: stride, as: Lanes.self)
+    out.storeBytes(of: y2, toByteOffset: 2 * stride, as: Lanes.self)
+    out.storeBytes(of: y3, toByteOffset: 3 * stride, as: Lanes.self)
 }
 
 /// `count` floats, uninitialised, at an address that is a multiple of 64 bytes.

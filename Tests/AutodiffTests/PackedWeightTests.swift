@@ -8,10 +8,11 @@ import TestSupport
 struct PackedWeightTests {
     /// y[i, c] = Σ_p x[i, p] W[c, p], one fused multiply-add per p in the order
     /// p = 0, 1, …, from zero: the value a scalar loop gives, to the bit. The shapes cut
-    /// the panels (16 columns) and the blocks (6 rows) at every kind of edge, and more
-    /// rows than one group of blocks (96) holds; one row (the matrix–vector kernel) takes
-    /// panels four at a time and one by one, with a partial panel at the end or without.
-    @Test(arguments: [1, 2, 3, 6, 7, 13, 64, 100])
+    /// the panels (16 columns) and the blocks (6 or 4 rows) at every kind of edge, and
+    /// more rows than one group of blocks (96) holds; one row (the matrix–vector kernel)
+    /// takes panels four at a time and one by one, with a partial panel at the end or
+    /// without.
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 13, 32, 64, 100])
     func sumsInOrderWithOneRoundingPerInput(rows m: Int) {
         var generator = SeededGenerator(seed: UInt64(m))
         for (n, k) in [(1, 1), (5, 7), (16, 64), (17, 3), (33, 130), (100, 9), (128, 5)] {
@@ -21,6 +22,18 @@ struct PackedWeightTests {
             let expected = sumsInOrder(rows: m, columns: n, depth: k) { i, c, p in (x.data[i * k + p], w.data[c * k + p]) }
             #expect(got.values.map(\.bitPattern) == expected.map(\.bitPattern), "\(m) × \(k) · [\(n), \(k)]ᵀ")
             #expect(got.beyond.allSatisfy { $0.isNaN }, "wrote past y at \(m) × \(n)")
+        }
+    }
+
+    /// The blocks cover m rows with at most one row of padding (two for m = 2, in one
+    /// block of four), in blocks of six and at most two of four.
+    @Test func blocksCoverTheRowsWithLittlePadding() {
+        for m in 2...200 {
+            let heights = PackedWeight.blockHeights(rows: m)
+            let padding = heights.reduce(0, +) - m
+            #expect(padding >= 0 && padding <= (m == 2 ? 2 : 1), "\(m) rows: \(heights)")
+            #expect(heights.allSatisfy { $0 == 6 || $0 == 4 } && heights.filter { $0 == 4 }.count <= 2,
+                    "\(m) rows: \(heights)")
         }
     }
 

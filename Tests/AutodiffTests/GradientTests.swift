@@ -205,22 +205,6 @@ struct GradientTests {
     }
 }
 
-struct CrossEntropyTests {
-    /// With smoothing ε the loss is the cross-entropy against (1 − ε)·onehot + ε/V.
-    @Test func smoothingMatchesItsDefinition() {
-        let logits: [Float] = [1, -2, 0.5, 3]
-        let ε: Float = 0.2
-        let loss = Tensor.crossEntropy(logits: Tensor(shape: [1, 4], data: logits), targets: [2], ignoring: -1,
-                                       smoothing: ε).scalar
-        let logTotal = Foundation.log(logits.map { Foundation.exp(Double($0)) }.reduce(0, +))
-        let expected = (0..<4).map { c -> Double in
-            let q = Double(ε) / 4 + (c == 2 ? Double(1 - ε) : 0)
-            return q * (logTotal - Double(logits[c]))
-        }.reduce(0, +)
-        #expect(abs(Double(loss) - expected) < 1e-5)
-    }
-}
-
 struct RecurrentLSTMCellTests {
     /// The step with its recurrent product, against finite differences in all five inputs,
     /// at each step of a [T, B, 4H] block of input gates.

@@ -28,10 +28,9 @@ extension Tensor {
                     forEachRowRange(n, costPerRow: v) { rows in
                         for r in rows where targets[r] != ignoring {
                             let row = x.baseAddress! + r * v
-                            var sum: Float = 0
-                            for c in 0..<v { sum += row[c] }
                             logSumExp[r] = rowLogSumExp(row, count: v)
-                            losses[r] = logSumExp[r] - (1 - ε) * row[targets[r]] - ε * sum / Float(v)
+                            losses[r] = smoothedCrossEntropy(row, count: v, target: targets[r], smoothing: ε,
+                                                             logSumExp: logSumExp[r])
                         }
                     }
                 }
@@ -66,4 +65,29 @@ extension Tensor {
         let tokens = targets.filter { $0 != ignoring }.count
         return (1 / Float(max(tokens, 1))) * crossEntropy(logits: logits, targets: targets, ignoring: ignoring).sum()
     }
+}
+
+/// One row's loss, lse − (1 − ε) x_target − ε mean_c x_c: the two terms of the smoothed
+/// cross-entropy above, with lse its log-sum-exp. Without smoothing the mean is not
+/// taken: it would be multiplied by 0.
+@inline(__always)
+func smoothedCrossEntropy(_ row: UnsafePointer<Float>, count v: Int, target: Int, smoothing ε: Float,
+                          logSumExp: Float) -> Float {
+    let smoothingTerm = ε == 0 ? 0 : ε * rowSum(row, count: v) / Float(v)
+    return logSumExp - (1 - ε) * row[target] - smoothingTerm
+}
+
+/// Σ_c row[c], as eight running sums (value c into sum c mod 8) added at the end, as
+/// `rowLogSumExp` sums its exponentials. One running sum is a chain of additions, each
+/// waiting for the last; over a vocabulary of 6,000 words it took as long as the row's
+/// log-sum-exp. The eight sums differ from it only by rounding.
+func rowSum(_ row: UnsafePointer<Float>, count: Int) -> Float {
+    let whole = count - count % 8
+    var totalByLane = SIMD8<Float>()
+    for c in stride(from: 0, to: whole, by: 8) {
+        totalByLane += UnsafeRawPointer(row + c).loadUnaligned(as: SIMD8<Float>.self)
+    }
+    var total = totalByLane.sum()
+    for c in whole..<count { total += row[c] }
+    return total
 }

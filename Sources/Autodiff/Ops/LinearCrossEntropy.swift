@@ -51,10 +51,9 @@ extension Tensor {
                             forEachRowRange(m, costPerRow: 2 * v) { rows in
                                 for r in rows {
                                     let row = logits.baseAddress! + r * v, target = targets[first + r]
-                                    var sum: Float = 0
-                                    for c in 0..<v { sum += row[c] }
                                     let logSumExp = rowLogSumExp(row, count: v)
-                                    losses[first + r] = logSumExp - (1 - ε) * row[target] - ε * sum / Float(v)
+                                    losses[first + r] = smoothedCrossEntropy(row, count: v, target: target,
+                                                                             smoothing: ε, logSumExp: logSumExp)
                                     guard needsGrad else { continue }
                                     for c in 0..<v { row[c] = s * (exponential(row[c] - logSumExp) - uniform) }
                                     row[target] -= s * (1 - ε)

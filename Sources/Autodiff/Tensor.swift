@@ -120,27 +120,6 @@ public final class Tensor {
     }
 
     public func zeroGrad() { grad = nil }
-
-    /// Moves `other`'s gradient (a replica's, in data-parallel training) into this
-    /// tensor's: added to it, or taken as it is when this one has none; `other` is left
-    /// without. The sum is this gradient's value plus the other's, value by value, in
-    /// blocks shared among the threads.
-    public func takeGradient(from other: Tensor) {
-        precondition(other.count == count, "takeGradient: \(other.shape) into \(shape)")
-        guard let g = other.grad else { return }
-        other.grad = nil
-        guard grad != nil else {
-            grad = g
-            return
-        }
-        grad!.withUnsafeMutableBufferPointer { acc in
-            g.withUnsafeBufferPointer { g in
-                forEachBlockRange(count, block: 1 << 14) { values in
-                    for i in values { acc[i] = acc[i] + g[i] }
-                }
-            }
-        }
-    }
 }
 
 extension Tensor: CustomStringConvertible {

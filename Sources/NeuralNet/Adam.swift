@@ -32,9 +32,11 @@ public struct Adam {
         secondMoments = firstMoments
     }
 
-    /// Updates every parameter from its gradient (a parameter without one is left alone),
-    /// then clears the gradients.
-    public mutating func update() {
+    /// Updates every parameter from its gradient times `gradientScale` (a parameter
+    /// without one is left alone), then clears the gradients. The scale is clipping's
+    /// (`clippingScale`), applied to each value as the update reads it: the values of
+    /// scaling every gradient first, to the bit, without a pass of its own over them.
+    public mutating func update(gradientScale: Float = 1) {
         step += 1
         let correction1 = 1 - powf(beta1, Float(step))
         let correction2 = 1 - powf(beta2, Float(step))
@@ -54,7 +56,7 @@ public struct Adam {
                                           UnsafeMutableBufferPointer(rebasing: v[values]),
                                           UnsafeBufferPointer(rebasing: g[values]),
                                           beta1: beta1, beta2: beta2, epsilon: epsilon,
-                                          rate: rate, correction2: correction2)
+                                          rate: rate, correction2: correction2, gradientScale: gradientScale)
                             }
                         }
                     }
@@ -69,10 +71,12 @@ public struct Adam {
     /// each lane computes the scalar formula with the same IEEE operations.
     private static func step(_ x: UnsafeMutableBufferPointer<Float>, _ m: UnsafeMutableBufferPointer<Float>,
                              _ v: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>,
-                             beta1: Float, beta2: Float, epsilon: Float, rate: Float, correction2: Float) {
+                             beta1: Float, beta2: Float, epsilon: Float, rate: Float, correction2: Float,
+                             gradientScale: Float) {
         for i in 0..<x.count {
-            m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+            let gi = g[i] * gradientScale
+            m[i] = beta1 * m[i] + (1 - beta1) * gi
+            v[i] = beta2 * v[i] + (1 - beta2) * gi * gi
             x[i] -= rate * m[i] / ((v[i] / correction2).squareRoot() + epsilon)
         }
     }

@@ -44,19 +44,4 @@ struct ParallelTasksTests {
         #expect(counts.allSatisfy { $0 == [1, 1] })
         #expect(after == [2, 1])
     }
-
-    /// A replica's gradient is added into the tensor's, or taken as it is when the tensor
-    /// has none, and the replica is left without; a replica without one changes nothing.
-    @Test func aReplicasGradientIsHandedOver() {
-        let size = 40_000  // several blocks of the sum
-        let tensor = Tensor(zeros: [size], requiresGrad: true), replica = Tensor(zeros: [size], requiresGrad: true)
-        replica.grad = (0..<size).map { Float($0) }
-        tensor.takeGradient(from: replica)
-        #expect(tensor.grad == (0..<size).map { Float($0) } && replica.grad == nil)
-        replica.grad = [Float](repeating: 0.5, count: size)
-        withEngineThreads(2) { tensor.takeGradient(from: replica) }
-        #expect(tensor.grad == (0..<size).map { Float($0) + 0.5 } && replica.grad == nil)
-        withEngineThreads(2) { tensor.takeGradient(from: replica) }
-        #expect(tensor.grad == (0..<size).map { Float($0) + 0.5 })
-    }
 }

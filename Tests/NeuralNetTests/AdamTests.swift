@@ -19,16 +19,22 @@ struct AdamTests {
         withEngineThreads(2) { checkAgainstTheScalarFormula(count: 100_003) }
     }
 
-    private func checkAgainstTheScalarFormula(count: Int) {
+    /// A gradient scale (clipping's) gives the values of the gradients scaled first.
+    @Test func aGradientScaleIsBitwiseTheScaledGradients() {
+        checkAgainstTheScalarFormula(count: 37, gradientScale: 0.37)
+    }
+
+    private func checkAgainstTheScalarFormula(count: Int, gradientScale: Float = 1) {
         var generator = SeededGenerator(seed: 9)
         let p = Tensor(shape: [count], data: (0..<count).map { _ in generator.nextUniform() - 0.5 }, requiresGrad: true)
         var x = p.data
         var m = [Float](repeating: 0, count: count), v = m
         var adam = Adam(parameters: [p], learningRate: 0.01)
         for step in 1...3 {
-            let g = (0..<count).map { _ in generator.nextUniform() * 4 - 2 }
-            p.grad = g
-            adam.update()
+            let unscaled = (0..<count).map { _ in generator.nextUniform() * 4 - 2 }
+            p.grad = unscaled
+            adam.update(gradientScale: gradientScale)
+            let g = unscaled.map { $0 * gradientScale }
             let (beta1, beta2, epsilon): (Float, Float, Float) = (0.9, 0.999, 1e-8)
             let correction1 = 1 - powf(beta1, Float(step)), correction2 = 1 - powf(beta2, Float(step))
             let rate = 0.01 / correction1

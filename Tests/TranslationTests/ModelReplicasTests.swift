@@ -3,6 +3,7 @@
 import Testing
 @testable import Translation
 @testable import Autodiff
+import NeuralNet
 import CBLAS
 @testable import Text
 
@@ -38,7 +39,8 @@ struct ModelReplicasTests {
         let weightsBefore = shared.weights()
         let replicas = ModelReplicas(shared, count: count, config: config, sourceVocabularySize: 12, targetVocabularySize: 12)
         let replicated = replicas.gradients(of: batch, batcher: batcher, dropout: &noDropout, smoothing: 0.1)
-        #expect(abs(replicated - loss.scalar) <= 1e-6 * loss.scalar)
+        #expect(abs(replicated.loss - loss.scalar) <= 1e-6 * loss.scalar)
+        #expect(replicated.norm == gradientNorm(shared.parameters))
         #expect(shared.weights() == weightsBefore)
         for (one, many) in zip(alone.parameters, shared.parameters) {
             let expected = one.grad ?? [Float](repeating: 0, count: one.count)

@@ -128,8 +128,7 @@ struct RNNModelTests {
             for _ in 0..<20 {
                 var noDropout: SeededGenerator? = nil
                 model.loss(batch, dropout: &noDropout).backward()
-                clipGradientNorm(model.parameters, maxNorm: 5)
-                adam.update()
+                adam.update(gradientScale: clippingScale(norm: gradientNorm(model.parameters), maxNorm: 5))
             }
             model.trackGradients(false)
             let outputs = translator.translate(pairs.map(\.source)).map(\.text)

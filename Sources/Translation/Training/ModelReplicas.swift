@@ -59,23 +59,25 @@ public struct ModelReplicas {
             return try model.trainingStep(batch, optimizer: &optimizer, learningRate: learningRate,
                                           dropout: &dropout, settings: settings, step: step)
         }
-        let loss = gradients(of: batch, batcher: batcher, dropout: &dropout, smoothing: settings.labelSmoothing)
+        let (loss, norm) = gradients(of: batch, batcher: batcher, dropout: &dropout, smoothing: settings.labelSmoothing)
         guard loss.isFinite else {
             throw TrainingError(becameNotFinite: "loss", loss, step: step)
         }
-        try model.applyGradients(optimizer: &optimizer, learningRate: learningRate, settings: settings, step: step)
+        try model.applyGradients(optimizer: &optimizer, learningRate: learningRate, settings: settings, step: step,
+                                 norm: norm)
         return Double(loss)
     }
 
-    /// The batch's mean loss per real target token, its gradients left in the model's
-    /// parameters:
+    /// The batch's mean loss per real target token and the global norm of its gradients,
+    /// which are left in the model's parameters:
     ///
     /// 1. each model's share's loss, scaled by 1 / the batch's tokens, and its backward,
     ///    all at once, one core each (`concurrently`), every model reading the copies of
     ///    the weights made once for the step (`forTrainingStep(sharingCopiesOf:)`);
-    /// 2. the replicas' gradients added into the model's, in replica order, and the
-    ///    shares' losses summed.
-    func gradients(of batch: Batch, batcher: Batcher, dropout: inout SeededGenerator?, smoothing: Float) -> Float {
+    /// 2. the replicas' gradients added into the model's, in replica order, and their
+    ///    norm taken in the same pass (`addReplicaGradients`); the shares' losses summed.
+    func gradients(of batch: Batch, batcher: Batcher, dropout: inout SeededGenerator?,
+                   smoothing: Float) -> (loss: Float, norm: Float) {
         // Share k holds sentences k·B/N ..< (k+1)·B/N, none when B < N.
         let shares = (0..<count).map { batcher.share(of: batch, rank: $0, processes: count) }
         var generators: [SeededGenerator?] = []
@@ -103,12 +105,10 @@ public struct ModelReplicas {
             }
         }
         dropout = generators[0]
+        let norm = addReplicaGradients(replicaParameters, into: weights)
         for parameters in replicaParameters {
-            for (w, p) in zip(weights, parameters) {
-                w.takeGradient(from: p)
-                p.data = []
-            }
+            for p in parameters { p.data = [] }
         }
-        return losses.reduce(0, +)
+        return (losses.reduce(0, +), norm)
     }
 }

@@ -25,15 +25,17 @@ extension TranslationModel {
 
     /// Steps 3 and 4 of every kind of training step, once the gradients are in the
     /// parameters: the global gradient norm clipped to `settings.clipNorm`, then Adam's
-    /// update at `learningRate`. A norm that is not finite throws before the update.
+    /// update at `learningRate`, which applies the clipping as it reads the gradients. The
+    /// norm is taken here unless the caller has it already (`norm`, from summing replicas'
+    /// gradients). A norm that is not finite throws before the update.
     func applyGradients(optimizer: inout Adam, learningRate: Float, settings: TrainingConfig,
-                        step: Int) throws(TrainingError) {
-        let norm = clipGradientNorm(parameters, maxNorm: settings.clipNorm)
+                        step: Int, norm: Float? = nil) throws(TrainingError) {
+        let norm = norm ?? gradientNorm(parameters)
         guard norm.isFinite else {
             throw TrainingError(becameNotFinite: "gradient norm", norm, step: step)
         }
         optimizer.learningRate = learningRate
-        optimizer.update()
+        optimizer.update(gradientScale: clippingScale(norm: norm, maxNorm: settings.clipNorm))
     }
 }
 

@@ -8,9 +8,10 @@ extension Tensor {
         precondition(rate >= 0 && rate < 1, "dropout: rate \(rate) outside [0, 1)")
         if rate == 0 { return self }
         let x = self, keep = 1 / (1 - rate)
-        var scale = [Float](repeating: 0, count: count)
-        scale.withUnsafeMutableBufferPointer { scale in
-            for i in 0..<scale.count where generator.nextUniform() >= rate { scale[i] = keep }
+        // A choice between two values, not a branch: which values survive is random, so
+        // a branch on it would be mispredicted for about a third of them.
+        let scale = uninitializedArray(count: count) { scale in
+            for i in 0..<count { scale[i] = generator.nextUniform() >= rate ? keep : 0 }
         }
         return Tensor(shape: shape, data: product(data, scale), inputs: [x]) { g in
             x.accumulate(product(g, scale))

@@ -262,64 +262,36 @@ private func panelKernel(_ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float
 private func microKernel(rows h: Int, _ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float>, depth: Int,
                          _ y: UnsafeMutablePointer<Float>, rowStride: Int) {
     if h == PackedWeight.blockRows {
-        sixRowKernel(x, panel, depth: depth, y, rowStride: rowStride)
+        BlockKernel<6>.multiply(x, panel, depth: depth, y, rowStride: rowStride)
     } else {
-        fourRowKernel(x, panel, depth: depth, y, rowStride: rowStride)
+        BlockKernel<4>.multiply(x, panel, depth: depth, y, rowStride: rowStride)
     }
 }
 
-/// y[0..<6, 0..<16] = Σ_p x[·, p] ⊗ panel[p, ·]: six rows of x (interleaved, `x[p 6 + r]`)
-/// times one panel, over `depth` inputs, written to `y` with `rowStride` between rows.
-/// The six accumulators are named, not an array, so that they stay in registers. Each
-/// lane is its own chain of fused multiply-adds, so the values do not depend on how wide
-/// the CPU's vectors are.
-@inline(__always)
-private func sixRowKernel(_ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float>, depth: Int,
-                          _ y: UnsafeMutablePointer<Float>, rowStride: Int) {
-    typealias Lanes = SIMD16<Float>
-    var y0 = Lanes(), y1 = Lanes(), y2 = Lanes(), y3 = Lanes(), y4 = Lanes(), y5 = Lanes()
-    let w = UnsafeRawPointer(panel)
-    for p in 0..<depth {
-        let wp = w.load(fromByteOffset: p * 64, as: Lanes.self)
-        let xp = x + p * 6
-        y0 = y0.addingProduct(Lanes(repeating: xp[0]), wp)
-        y1 = y1.addingProduct(Lanes(repeating: xp[1]), wp)
-        y2 = y2.addingProduct(Lanes(repeating: xp[2]), wp)
-        y3 = y3.addingProduct(Lanes(repeating: xp[3]), wp)
-        y4 = y4.addingProduct(Lanes(repeating: xp[4]), wp)
-        y5 = y5.addingProduct(Lanes(repeating: xp[5]), wp)
+/// The micro-kernel for blocks of `rows` rows.
+private enum BlockKernel<let rows: Int> {
+    /// y[0..<rows, 0..<16] = Σ_p x[·, p] ⊗ panel[p, ·]: `rows` rows of x (interleaved,
+    /// `x[p rows + r]`) times one panel, over `depth` inputs, written to `y` with
+    /// `rowStride` between rows. The accumulators are a fixed-size array whose size the
+    /// compiler knows, so that it keeps each in a register and unrolls the loops over
+    /// them. Each lane is its own chain of fused multiply-adds, so the values do not
+    /// depend on how wide the CPU's vectors are, nor on the block's height.
+    @inline(__always)
+    static func multiply(_ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float>, depth: Int,
+                         _ y: UnsafeMutablePointer<Float>, rowStride: Int) {
+        typealias Lanes = SIMD16<Float>
+        var sums = InlineArray<rows, Lanes>(repeating: Lanes())
+        let w = UnsafeRawPointer(panel)
+        for p in 0..<depth {
+            let wp = w.load(fromByteOffset: p * 64, as: Lanes.self)
+            let xp = x + p * rows
+            for r in 0..<rows { sums[r] = sums[r].addingProduct(Lanes(repeating: xp[r]), wp) }
+        }
+        let out = UnsafeMutableRawPointer(y)
+        for r in 0..<rows {
+            out.storeBytes(of: sums[r], toByteOffset: r * rowStride * MemoryLayout<Float>.stride, as: Lanes.self)
+        }
     }
-    let out = UnsafeMutableRawPointer(y)
-    let stride = rowStride * MemoryLayout<Float>.stride
-    out.storeBytes(of: y0, toByteOffset: 0, as: Lanes.self)
-    out.storeBytes(of: y1, toByteOffset: stride, as: Lanes.self)
-    out.storeBytes(of: y2, toByteOffset: 2 * stride, as: Lanes.self)
-    out.storeBytes(of: y3, toByteOffset: 3 * stride, as: Lanes.self)
-    out.storeBytes(of: y4, toByteOffset: 4 * stride, as: Lanes.self)
-    out.storeBytes(of: y5, toByteOffset: 5 * stride, as: Lanes.self)
-}
-
-/// `sixRowKernel` for four rows (`x[p 4 + r]`), each value summed in the same order.
-@inline(__always)
-private func fourRowKernel(_ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float>, depth: Int,
-                           _ y: UnsafeMutablePointer<Float>, rowStride: Int) {
-    typealias Lanes = SIMD16<Float>
-    var y0 = Lanes(), y1 = Lanes(), y2 = Lanes(), y3 = Lanes()
-    let w = UnsafeRawPointer(panel)
-    for p in 0..<depth {
-        let wp = w.load(fromByteOffset: p * 64, as: Lanes.self)
-        let xp = x + p * 4
-        y0 = y0.addingProduct(Lanes(repeating: xp[0]), wp)
-        y1 = y1.addingProduct(Lanes(repeating: xp[1]), wp)
-        y2 = y2.addingProduct(Lanes(repeating: xp[2]), wp)
-        y3 = y3.addingProduct(Lanes(repeating: xp[3]), wp)
-    }
-    let out = UnsafeMutableRawPointer(y)
-    let stride = rowStride * MemoryLayout<Float>.stride
-    out.storeBytes(of: y0, toByteOffset: 0, as: Lanes.self)
-    out.storeBytes(of: y1, toByteOffset: stride, as: Lanes.self)
-    out.storeBytes(of: y2, toByteOffset: 2 * stride, as: Lanes.self)
-    out.storeBytes(of: y3, toByteOffset: 3 * stride, as: Lanes.self)
 }
 
 /// `count` floats, uninitialised, at an address that is a multiple of 64 bytes.

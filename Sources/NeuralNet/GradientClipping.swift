@@ -1,4 +1,4 @@
-/// Rescaling gradients whose global norm is too large.
+/// The gradients' global norm, alone or as replicas' gradients are summed, and clipping.
 import Autodiff
 
 /// The factor that brings gradients of global L2 norm `norm` to a norm of at most

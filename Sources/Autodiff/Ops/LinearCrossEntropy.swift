@@ -73,8 +73,13 @@ extension Tensor {
                                 }
                             }
                             if !db.isEmpty {
-                                for r in 0..<m {
-                                    for c in 0..<v { db[c] += logits[r * v + c] }
+                                // Through pointers, which the compiler can vectorise: the
+                                // array's subscript kept it to one value at a time.
+                                db.withUnsafeMutableBufferPointer { db in
+                                    for r in 0..<m {
+                                        let row = logits.baseAddress! + r * v
+                                        for c in 0..<v { db[c] += row[c] }
+                                    }
                                 }
                             }
                         }

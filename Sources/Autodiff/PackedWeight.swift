@@ -59,7 +59,7 @@ public final class PackedWeight: @unchecked Sendable {
 
     /// Packs `weight` [outputs, inputs].
     public convenience init(_ weight: UnsafePointer<Float>, outputs n: Int, inputs k: Int) {
-        self.init(weight, outputs: n, inputs: k, strides: (output: k, input: 1), transposed: nil)
+        self.init(weight, outputs: n, inputs: k, fromTranspose: false, transposed: nil)
     }
 
     /// Packs a weight matrix [outputs, inputs], and with `withTranspose` its transpose
@@ -67,17 +67,16 @@ public final class PackedWeight: @unchecked Sendable {
     public convenience init(_ weight: Tensor, withTranspose: Bool = false) {
         precondition(weight.shape.count == 2, "PackedWeight: a matrix, got shape \(weight.shape)")
         let (n, k) = (weight.shape[0], weight.shape[1])
-        self.init(weight.data, outputs: n, inputs: k, strides: (output: k, input: 1),
+        self.init(weight.data, outputs: n, inputs: k, fromTranspose: false,
                   transposed: withTranspose
-                      ? PackedWeight(weight.data, outputs: k, inputs: n, strides: (output: 1, input: k), transposed: nil)
+                      ? PackedWeight(weight.data, outputs: k, inputs: n, fromTranspose: true, transposed: nil)
                       : nil)
     }
 
-    /// Packs the matrix whose value at output `row`, input `p` is
-    /// `weight[row · strides.output + p · strides.input]`: W itself with strides (k, 1), Wᵀ
-    /// read from W with (1, k).
-    private init(_ weight: UnsafePointer<Float>, outputs n: Int, inputs k: Int,
-                 strides: (output: Int, input: Int), transposed: PackedWeight?) {
+    /// Packs the matrix [outputs, inputs] that `weight` holds row-major, or, `fromTranspose`,
+    /// whose transpose [inputs, outputs] it holds: W itself, or Wᵀ read from W.
+    private init(_ weight: UnsafePointer<Float>, outputs n: Int, inputs k: Int, fromTranspose: Bool,
+                 transposed: PackedWeight?) {
         let width = Self.panelWidth
         outputs = n
         inputs = k
@@ -86,22 +85,36 @@ public final class PackedWeight: @unchecked Sendable {
         self.transposed = transposed
         let panels = panels
         // The panels are shared among the engine's threads: a training step packs its
-        // matrices anew each time. Each loop reads its source in order: a row of W for
-        // each of the panel's 16 outputs, or, from a transpose, 16 adjacent values for
-        // each input.
+        // matrices anew each time.
         forEachRowRange(panelCount, costPerRow: k * width) { range in
             for j in range {
                 let panel = panels + j * k * width
                 let rows = min(width, n - j * width)
-                if strides.input == 1 {
-                    for c in 0..<rows {
-                        let source = weight + (j * width + c) * strides.output
-                        for p in 0..<k { panel[p * width + c] = source[p] }
+                if fromTranspose {
+                    // Input p's 16 values are adjacent in the source, row p of [k, n]: one
+                    // vector copied whole, where a value at a time kept a load of each
+                    // waiting for the last.
+                    for p in 0..<k {
+                        let source = weight + p * n + j * width
+                        if rows == width {
+                            UnsafeMutableRawPointer(panel + p * width).storeBytes(
+                                of: UnsafeRawPointer(source).loadUnaligned(as: SIMD16<Float>.self),
+                                as: SIMD16<Float>.self)
+                        } else {
+                            for c in 0..<rows { panel[p * width + c] = source[c] }
+                        }
                     }
                 } else {
-                    for p in 0..<k {
-                        let source = weight + j * width * strides.output + p * strides.input
-                        for c in 0..<rows { panel[p * width + c] = source[c * strides.output] }
+                    // The panel's 16 rows of W turned on their side 16 inputs at a time, so
+                    // that the 16 lines read and the 16 written stay in the first-level
+                    // cache while they fill, where a whole row at a time would write one
+                    // value into each of k lines and come back to every line 16 times.
+                    for first in stride(from: 0, to: k, by: width) {
+                        let inputs = first..<min(first + width, k)
+                        for c in 0..<rows {
+                            let source = weight + (j * width + c) * k
+                            for p in inputs { panel[p * width + c] = source[p] }
+                        }
                     }
                 }
                 for c in rows..<width {

@@ -95,6 +95,24 @@ struct RowLogSumExpTests {
         }
     }
 
+    /// Exponentiated in place, as the fused loss does before it forms the softmax, a row
+    /// gives the largest value and sum of the exponentials that the scratch-buffer pass
+    /// gives, to the bit (so the loss is the same whichever pass took it), and holds
+    /// exp(x_c − m) where x_c was, for every remainder and several blocks.
+    @Test func inPlaceExponentialsGiveTheSameSumAndLeaveTheTerms() {
+        var generator = SeededGenerator(seed: 12)
+        for count in Array(1...20) + [255, 256, 257, 600, 5_969] {
+            let row = (0..<count).map { _ in (generator.nextUniform() - 0.5) * 40 }
+            let expected = row.withUnsafeBufferPointer { rowExponentialSum($0.baseAddress!, count: count) }
+            var replaced = row
+            let got = replaced.withUnsafeMutableBufferPointer { exponentiateRow($0.baseAddress!, count: count) }
+            #expect(got.largest == row.max()! && got.largest == expected.largest, "\(count) values")
+            #expect(got.total.bitPattern == expected.total.bitPattern, "\(count) values: \(got.total) against \(expected.total)")
+            #expect(got.logSumExp.bitPattern == row.withUnsafeBufferPointer { rowLogSumExp($0.baseAddress!, count: count) }.bitPattern)
+            #expect(replaced.map(\.bitPattern) == row.map { exponential($0 - expected.largest).bitPattern }, "\(count) values")
+        }
+    }
+
     /// A NaN anywhere in the row, in the groups of eight or in the rest, makes it NaN.
     @Test func aNaNAnywhereMakesTheRowNaN() {
         for position in [0, 7, 8, 16, 19] {

@@ -6,7 +6,9 @@ extension Tensor {
     /// nothing. Returns one loss per row, [N] (0 for ignored rows).
     ///
     /// Fusing the two steps is both stable (log-sum-exp with the row maximum subtracted)
-    /// and cheap in backward: d loss_r / d logits_r = softmax(logits_r) − q_r.
+    /// and cheap in backward: d loss_r / d logits_r = softmax(logits_r) − q_r, the softmax
+    /// taken as exp(x_c − m) / Σ with the row's largest logit m and the sum Σ of forward,
+    /// as `linearCrossEntropy` takes it.
     ///
     /// With label smoothing ε (Szegedy et al., 2016) the target distribution q_r is not
     /// one-hot but (1 − ε) on the target word and ε spread evenly over all V words, which
@@ -20,17 +22,21 @@ extension Tensor {
             precondition(targets[r] >= 0 && targets[r] < v, "crossEntropy: target \(targets[r]) outside 0..<\(v)")
         }
         var losses = [Float](repeating: 0, count: n)
-        var logSumExp = [Float](repeating: 0, count: n)
+        // Each row's largest logit m and 1 / Σ_c exp(x_c − m), its softmax's normaliser.
+        var largest = [Float](repeating: 0, count: n), inverse = [Float](repeating: 0, count: n)
         // Rows are independent, so they are shared among the threads.
         logits.data.withUnsafeBufferPointer { x in
             losses.withUnsafeMutableBufferPointer { losses in
-                logSumExp.withUnsafeMutableBufferPointer { logSumExp in
-                    forEachRowRange(n, costPerRow: v) { rows in
-                        for r in rows where targets[r] != ignoring {
-                            let row = x.baseAddress! + r * v
-                            logSumExp[r] = rowLogSumExp(row, count: v)
-                            losses[r] = smoothedCrossEntropy(row, count: v, target: targets[r], smoothing: ε,
-                                                             logSumExp: logSumExp[r])
+                largest.withUnsafeMutableBufferPointer { largest in
+                    inverse.withUnsafeMutableBufferPointer { inverse in
+                        forEachRowRange(n, costPerRow: v) { rows in
+                            for r in rows where targets[r] != ignoring {
+                                let row = x.baseAddress! + r * v
+                                let sum = rowExponentialSum(row, count: v)
+                                (largest[r], inverse[r]) = (sum.largest, 1 / sum.total)
+                                losses[r] = smoothedCrossEntropy(row, count: v, target: targets[r], smoothing: ε,
+                                                                 logSumExp: sum.logSumExp)
+                            }
                         }
                     }
                 }
@@ -48,7 +54,7 @@ extension Tensor {
                                 continue
                             }
                             let uniform = ε / Float(v)
-                            for c in 0..<v { dRow[c] = g[r] * (exponential(row[c] - logSumExp[r]) - uniform) }
+                            for c in 0..<v { dRow[c] = g[r] * (exponential(row[c] - largest[r]) * inverse[r] - uniform) }
                             dRow[targets[r]] -= g[r] * (1 - ε)
                         }
                     }
@@ -73,8 +79,17 @@ extension Tensor {
 @inline(__always)
 func smoothedCrossEntropy(_ row: UnsafePointer<Float>, count v: Int, target: Int, smoothing ε: Float,
                           logSumExp: Float) -> Float {
-    let smoothingTerm = ε == 0 ? 0 : ε * rowSum(row, count: v) / Float(v)
-    return logSumExp - (1 - ε) * row[target] - smoothingTerm
+    smoothedCrossEntropy(logSumExp: logSumExp, targetLogit: row[target],
+                         logitSum: ε == 0 ? 0 : rowSum(row, count: v), count: v, smoothing: ε)
+}
+
+/// The same loss from its parts: the target's logit and, with smoothing, the sum of the
+/// row's `count` logits.
+@inline(__always)
+func smoothedCrossEntropy(logSumExp: Float, targetLogit: Float, logitSum: Float, count v: Int,
+                          smoothing ε: Float) -> Float {
+    let smoothingTerm = ε == 0 ? 0 : ε * logitSum / Float(v)
+    return logSumExp - (1 - ε) * targetLogit - smoothingTerm
 }
 
 /// Σ_c row[c], as eight running sums (value c into sum c mod 8) added at the end, as

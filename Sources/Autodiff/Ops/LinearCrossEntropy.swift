@@ -51,11 +51,22 @@ extension Tensor {
                             forEachRowRange(m, costPerRow: 2 * v) { rows in
                                 for r in rows {
                                     let row = logits.baseAddress! + r * v, target = targets[first + r]
-                                    let logSumExp = rowLogSumExp(row, count: v)
-                                    losses[first + r] = smoothedCrossEntropy(row, count: v, target: target,
-                                                                             smoothing: ε, logSumExp: logSumExp)
-                                    guard needsGrad else { continue }
-                                    for c in 0..<v { row[c] = s * (exponential(row[c] - logSumExp) - uniform) }
+                                    guard needsGrad else {
+                                        losses[first + r] = smoothedCrossEntropy(
+                                            row, count: v, target: target, smoothing: ε,
+                                            logSumExp: rowLogSumExp(row, count: v))
+                                        continue
+                                    }
+                                    // The loss's parts are read before the exponentials
+                                    // take the logits' place, to be read once more, as the
+                                    // softmax exp(x_c − m) / Σ.
+                                    let targetLogit = row[target], logitSum = ε == 0 ? 0 : rowSum(row, count: v)
+                                    let sum = exponentiateRow(row, count: v)
+                                    losses[first + r] = smoothedCrossEntropy(
+                                        logSumExp: sum.logSumExp, targetLogit: targetLogit,
+                                        logitSum: logitSum, count: v, smoothing: ε)
+                                    let inverse = 1 / sum.total
+                                    for c in 0..<v { row[c] = s * (row[c] * inverse - uniform) }
                                     row[target] -= s * (1 - ε)
                                 }
                             }

@@ -128,14 +128,67 @@ private func softmaxBackward(_ y: [Float], _ dy: [Float], rowLength: Int, scale:
 /// log Σ_c exp(row[c]) over `count` values, with the largest subtracted before `exp` so
 /// that nothing overflows: the normaliser of a log-softmax. The loss and both searches
 /// take it from here, so that greedy and beam search agree to the bit.
+public func rowLogSumExp(_ row: UnsafePointer<Float>, count: Int) -> Float {
+    rowExponentialSum(row, count: count).logSumExp
+}
+
+/// A row's largest value m and the sum Σ = Σ_c exp(row[c] − m): its log-sum-exp is
+/// m + log Σ, its softmax exp(row[c] − m) / Σ.
+struct ExponentialSum {
+    let largest: Float
+    let total: Float
+    var logSumExp: Float { largest + logf(total) }
+}
+
+/// The row's `ExponentialSum`.
 ///
 /// Both passes go eight values at a time: the largest is the same in any order, and the
 /// sum of the exponentials is taken as eight running sums (value c into sum c mod 8)
 /// added at the end, an order that differs from one running sum only by rounding. The
 /// exponentials are taken a block at a time into a scratch buffer by a plain loop, which
 /// vectorises, and summed from there.
-public func rowLogSumExp(_ row: UnsafePointer<Float>, count: Int) -> Float {
-    let whole = count - count % 8, block = 256
+func rowExponentialSum(_ row: UnsafePointer<Float>, count: Int) -> ExponentialSum {
+    let largest = rowMaximum(row, count: count)
+    var totalByLane = SIMD8<Float>()
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: exponentialBlock) { scratch in
+        let e = scratch.baseAddress!
+        for first in stride(from: 0, to: count - count % 8, by: exponentialBlock) {
+            let (n, x) = (min(exponentialBlock, count - count % 8 - first), row + first)
+            for c in 0..<n { e[c] = exponential(x[c] - largest) }  // plain indices: vectorises
+            addLanes(e, count: n, to: &totalByLane)
+        }
+    }
+    var total = totalByLane.sum()
+    for c in (count - count % 8)..<count { total += exponential(row[c] - largest) }
+    return ExponentialSum(largest: largest, total: total)
+}
+
+/// `rowExponentialSum` that leaves each exp(row[c] − m) in place of row[c], for a loss
+/// whose gradient, the softmax, needs them again: its m and Σ are the other's to the bit,
+/// the same exponentials summed in the same order.
+func exponentiateRow(_ row: UnsafeMutablePointer<Float>, count: Int) -> ExponentialSum {
+    let largest = rowMaximum(row, count: count)
+    var totalByLane = SIMD8<Float>()
+    for first in stride(from: 0, to: count - count % 8, by: exponentialBlock) {
+        let (n, x) = (min(exponentialBlock, count - count % 8 - first), row + first)
+        for c in 0..<n { x[c] = exponential(x[c] - largest) }
+        addLanes(x, count: n, to: &totalByLane)
+    }
+    var total = totalByLane.sum()
+    for c in (count - count % 8)..<count {
+        row[c] = exponential(row[c] - largest)
+        total += row[c]
+    }
+    return ExponentialSum(largest: largest, total: total)
+}
+
+/// Exponentials taken per block of the sums above: a block stays in the first-level cache
+/// between being written and being summed.
+private let exponentialBlock = 256
+
+/// The largest of `count` values, eight at a time.
+private func rowMaximum(_ row: UnsafePointer<Float>, count: Int) -> Float {
+    let whole = count - count % 8
     var largestByLane = SIMD8<Float>(repeating: -.infinity)
     for c in stride(from: 0, to: whole, by: 8) {
         let values = UnsafeRawPointer(row + c).loadUnaligned(as: SIMD8<Float>.self)
@@ -143,18 +196,11 @@ public func rowLogSumExp(_ row: UnsafePointer<Float>, count: Int) -> Float {
     }
     var largest = largestByLane.max()
     for c in whole..<count { largest = max(largest, row[c]) }
-    var totalByLane = SIMD8<Float>()
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: block) { scratch in
-        let e = scratch.baseAddress!
-        for first in stride(from: 0, to: whole, by: block) {
-            let (n, x) = (min(block, whole - first), row + first)
-            for c in 0..<n { e[c] = exponential(x[c] - largest) }  // plain indices: vectorises
-            for c in stride(from: 0, to: n, by: 8) {
-                totalByLane += UnsafeRawPointer(e + c).loadUnaligned(as: SIMD8<Float>.self)
-            }
-        }
-    }
-    var total = totalByLane.sum()
-    for c in whole..<count { total += exponential(row[c] - largest) }
-    return largest + logf(total)
+    return largest
+}
+
+/// Adds `count` values (a multiple of 8) into eight running sums, value c into sum c mod 8.
+@inline(__always)
+private func addLanes(_ values: UnsafePointer<Float>, count: Int, to sums: inout SIMD8<Float>) {
+    for c in stride(from: 0, to: count, by: 8) { sums += UnsafeRawPointer(values + c).loadUnaligned(as: SIMD8<Float>.self) }
 }

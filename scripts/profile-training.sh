@@ -50,7 +50,7 @@ function part(sym, dso) {
     if (dso ~ /\/nmt[^\/]*\)/) {
         if (sym ~ /PackedWeight/) return "matrix products (packed weights: the kernel, packing)"
         if (sym ~ /Adam|gradientNorm|addReplicaGradients|sumOfSquares/) return "Adam, gradient clipping, the sum of the replica gradients"
-        if (sym ~ /linearCrossEntropy|crossEntropy|rowLogSumExp|oftmax/) return "softmax and cross-entropy"
+        if (sym ~ /linearCrossEntropy|crossEntropy|rowLogSumExp|rowExponentialSum|exponentiateRow|oftmax/) return "softmax and cross-entropy"
         if (sym ~ /8backward|TensorC[a-z0-9_]*fC|TensorCfD|TensorCMa/) return "graph building and the backward walk"
         return "elementwise and data movement (LSTM cell, attention, sums, copies)"
     }

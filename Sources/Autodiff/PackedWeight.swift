@@ -91,9 +91,8 @@ public final class PackedWeight: @unchecked Sendable {
                 let panel = panels + j * k * width
                 let rows = min(width, n - j * width)
                 if fromTranspose {
-                    // Input p's 16 values are adjacent in the source, row p of [k, n]: one
-                    // vector copied whole, where a value at a time kept a load of each
-                    // waiting for the last.
+                    // Input p's 16 values are adjacent in the source, row p of [k, n], and
+                    // go over as one vector.
                     for p in 0..<k {
                         let source = weight + p * n + j * width
                         if rows == width {

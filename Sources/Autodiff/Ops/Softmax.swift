@@ -165,7 +165,10 @@ func rowExponentialSum(_ row: UnsafePointer<Float>, count: Int) -> ExponentialSu
 
 /// `rowExponentialSum` that leaves each exp(row[c] − m) in place of row[c], for a loss
 /// whose gradient, the softmax, needs them again: its m and Σ are the other's to the bit,
-/// the same exponentials summed in the same order.
+/// the same exponentials summed in the same order. Its own loop rather than that one's
+/// with the row as destination: read and written through one pointer, the values leave
+/// the compiler no overlap to rule out, where two pointers to the same values would fail
+/// its run-time check and send the loop down its one-value-at-a-time path.
 func exponentiateRow(_ row: UnsafeMutablePointer<Float>, count: Int) -> ExponentialSum {
     let largest = rowMaximum(row, count: count)
     var totalByLane = SIMD8<Float>()

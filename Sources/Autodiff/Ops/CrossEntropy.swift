@@ -99,9 +99,7 @@ func smoothedCrossEntropy(logSumExp: Float, targetLogit: Float, logitSum: Float,
 func rowSum(_ row: UnsafePointer<Float>, count: Int) -> Float {
     let whole = count - count % 8
     var totalByLane = SIMD8<Float>()
-    for c in stride(from: 0, to: whole, by: 8) {
-        totalByLane += UnsafeRawPointer(row + c).loadUnaligned(as: SIMD8<Float>.self)
-    }
+    addLanes(row, count: whole, to: &totalByLane)
     var total = totalByLane.sum()
     for c in whole..<count { total += row[c] }
     return total

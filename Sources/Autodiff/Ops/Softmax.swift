@@ -202,8 +202,9 @@ private func rowMaximum(_ row: UnsafePointer<Float>, count: Int) -> Float {
     return largest
 }
 
-/// Adds `count` values (a multiple of 8) into eight running sums, value c into sum c mod 8.
+/// Adds `count` values (a multiple of 8) into eight running sums, value c into sum c mod 8:
+/// the exponentials' sums above, and `rowSum`'s.
 @inline(__always)
-private func addLanes(_ values: UnsafePointer<Float>, count: Int, to sums: inout SIMD8<Float>) {
+func addLanes(_ values: UnsafePointer<Float>, count: Int, to sums: inout SIMD8<Float>) {
     for c in stride(from: 0, to: count, by: 8) { sums += UnsafeRawPointer(values + c).loadUnaligned(as: SIMD8<Float>.self) }
 }

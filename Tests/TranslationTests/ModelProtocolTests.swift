@@ -30,6 +30,8 @@ private struct CopyModel: TranslationModel {
 
     var kind: String { "copy" }
     var namedParameters: [(name: String, tensor: Tensor)] { [] }
+    /// No weights, so no multiply–adds: as much work at every position.
+    var workPerPosition: WorkPerPosition { WorkPerPosition(sourcePosition: 1, targetPosition: 1, targetToken: 1) }
 
     func encode(source: [Int], lengths: [Int], dropout: inout SeededGenerator?) -> Memory {
         let batch = lengths.count

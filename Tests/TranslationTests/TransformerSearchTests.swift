@@ -21,6 +21,7 @@ struct UncachedTransformer: TranslationModel {
 
     var kind: String { "uncached transformer" }
     var namedParameters: [(name: String, tensor: Tensor)] { model.namedParameters }
+    var workPerPosition: WorkPerPosition { model.workPerPosition }
 
     func encode(source: [Int], lengths: [Int], dropout: inout SeededGenerator?) -> TransformerMemory {
         model.encode(source: source, lengths: lengths, dropout: &dropout)

@@ -20,6 +20,11 @@ public protocol TranslationModel: Layer {
     /// A short name of the kind of model, as messages say it (`additive`, `none`).
     var kind: String { get }
 
+    /// The multiply–adds of a training step per padded source position, padded target
+    /// position and real target token, counted as the weights each goes through: what a
+    /// batch's shares balance between cores and processes.
+    var workPerPosition: WorkPerPosition { get }
+
     /// Encodes time-major source ids [n, B] (tokens then `</s>`, padded) of the given
     /// lengths. Dropout applies when a generator is given.
     func encode(source: [Int], lengths: [Int], dropout: inout SeededGenerator?) -> Memory

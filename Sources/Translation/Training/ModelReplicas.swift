@@ -9,9 +9,11 @@ import NeuralNet
 /// Why: a training step of an RNN is a long chain of small products, one decoder or
 /// encoder step at a time, 64 rows each, with elementwise work between them. Split
 /// between two cores, every product makes one core wait for the other, and the
-/// elementwise work runs on one core while the other waits. Given half of the batch each,
-/// two replicas compute the same sums, on their own cores, without ever waiting for each
-/// other; the gradients they leave are added up and the update is made once.
+/// elementwise work runs on one core while the other waits. Given a share of the batch
+/// each, two replicas compute the same sums, on their own cores, without waiting for each
+/// other until both are done; the gradients they leave are added up and the update is
+/// made once. The shares are cut where their work balances (`Batcher+Shares.swift`), so
+/// that neither core waits long at the end.
 ///
 /// A replica has parameters of its own, so gradients of its own, but for a step it reads
 /// the model's weights: the same arrays, lent (no copy) before the shares are computed
@@ -78,8 +80,10 @@ public struct ModelReplicas {
     ///    norm taken in the same pass (`addReplicaGradients`); the shares' losses summed.
     func gradients(of batch: Batch, batcher: Batcher, dropout: inout SeededGenerator?,
                    smoothing: Float) -> (loss: Float, norm: Float) {
-        // Share k holds sentences k·B/N ..< (k+1)·B/N, none when B < N.
-        let shares = (0..<count).map { batcher.share(of: batch, rank: $0, processes: count) }
+        // Runs of the batch's sentences of about equal work, none for some when B < N.
+        let shares = (0..<count).map {
+            batcher.share(of: batch, rank: $0, processes: count, work: model.workPerPosition)
+        }
         var generators: [SeededGenerator?] = []
         for _ in replicas { generators.append(dropout == nil ? nil : SeededGenerator(seed: dropout!.next())) }
         generators.insert(dropout, at: 0)

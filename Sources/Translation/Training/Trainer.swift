@@ -226,7 +226,7 @@ public final class Trainer {
         var dropout: SeededGenerator? = SeededGenerator(seed: (config.training.seed &+ 2) ^ (stream &* 0x9E37_79B9_7F4A_7C15))
         let rate = config.training.learningRate(step: state.step + 1, current: state.learningRate)
         let (loss, seconds) = try model.distributedTrainingStep(
-            batcher.share(of: batch, rank: rank, processes: size), batchTokens: batch.targetTokens,
+            batcher.share(of: batch, rank: rank, processes: size, work: model.workPerPosition), batchTokens: batch.targetTokens,
             optimizer: &optimizer, learningRate: rate, dropout: &dropout, settings: config.training,
             step: state.step + 1, communicator: communicator)
         allReduceSeconds += seconds

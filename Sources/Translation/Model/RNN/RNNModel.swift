@@ -67,6 +67,16 @@ public struct RNNModel: TranslationModel {
 
     public var kind: String { config.attention.rawValue }
 
+    /// A source position goes through the encoder's two LSTMs, a target position through
+    /// the decoder's LSTM and the attention, a real target token through the output layer.
+    /// Attention's keys are made once per source position, not per target position, but
+    /// its weights are a few percent of the LSTMs'.
+    public var workPerPosition: WorkPerPosition {
+        WorkPerPosition(sourcePosition: encoder.parameterCount,
+                        targetPosition: decoder.parameterCount + (attention?.parameterCount ?? 0),
+                        targetToken: output.parameterCount)
+    }
+
     /// For a search: the output layer and both LSTMs keep copies of their weight matrices
     /// packed for small products (`Linear.keepingPackedWeight`,
     /// `LSTM.keepingPackedWeights`, `PackedWeight`), which a step's products over the

@@ -65,6 +65,15 @@ public struct TransformerModel: TranslationModel {
 
     public var kind: String { "transformer" }
 
+    /// A source position goes through the encoder's layers, a target position through the
+    /// decoder's, a real target token through the output layer (the embedding's table when
+    /// they are tied).
+    public var workPerPosition: WorkPerPosition {
+        WorkPerPosition(sourcePosition: encoderLayers.reduce(0) { $0 + $1.parameterCount },
+                        targetPosition: decoderLayers.reduce(0) { $0 + $1.parameterCount },
+                        targetToken: outputWeight.count)
+    }
+
     /// For a search: the decoder layers' and the output layer's weight matrices packed for
     /// a step's small products (`PackedWeight`), another copy of each (10 MB at the
     /// Multi30k size). The encoder, run once per batch over every source position, keeps

@@ -29,11 +29,10 @@ extension Batcher {
     /// Why not runs of equal size: the batcher sorts a batch's sentences by source and
     /// then target length, so the first half of a batch is the shorter, and the process
     /// given it waits, at every step, for the process given the longer half. With two
-    /// training replicas at the Multi30k size, equal runs left the cores idle 4.6–6.8% of
-    /// the time both spent on their shares, balanced runs 2.3–3.3%
-    /// (docs/training-profile.md).
-    /// Interleaving the sentences instead would give both runs the batch's longest
-    /// lengths, and every run the padding that goes with them.
+    /// training replicas at the Multi30k size, equal runs kept the faster waiting 4.6–6.8%
+    /// of the time the slower took, balanced runs 2.3–3.3% (docs/training-profile.md).
+    /// Dealing the sentences out in turn instead would give every run the batch's longest
+    /// lengths, and the padding that goes with them.
     ///
     /// The search is exact and small: least[k][j], the least largest work of the first j
     /// sentences cut into k + 1 runs, is the least, over the start i of the last run, of

@@ -15,9 +15,7 @@ extension Batcher {
         precondition(processes > 0 && (0..<processes).contains(rank), "rank \(rank) of \(processes) processes")
         let held = balancedRuns(of: batch, into: processes, work: work)[rank]
         guard !held.isEmpty else { return nil }
-        let indices = Array(batch.indices[held])
-        return Batch(sources: indices.map { pairs[$0].source }, targets: indices.map { pairs[$0].target },
-                     indices: indices)
+        return self.batch(of: Array(batch.indices[held]))
     }
 
     /// The batch's sentences cut into `processes` runs, one after the other, so that the

@@ -183,7 +183,9 @@ public struct Batcher: Sendable {
         return groups
     }
 
-    private func batch(of indices: [Int]) -> Batch {
+    /// The batch of the pairs at `indices`, in that order: an epoch's groups, and a
+    /// process's share of a batch (`Batcher+Shares.swift`).
+    func batch(of indices: [Int]) -> Batch {
         Batch(
             sources: indices.map { pairs[$0].source }, targets: indices.map { pairs[$0].target },
             indices: indices)

@@ -108,6 +108,20 @@ public enum EngineBenchmark {
             report(BenchmarkFigure(name: "decoding product 1x\(k)x\(n) packed", value: flops / own / 1e9, unit: "GFLOP/s"))
             report(BenchmarkFigure(name: "decoding product 1x\(k)x\(n) cblas_sgemv", value: flops / blas / 1e9, unit: "GFLOP/s"))
         }
+        // A training step's products at the Multi30k size: a share of 32 rows by the
+        // decoder's and the encoder's LSTM matrices and, for backward, their transposes,
+        // packed once for the step and read at every time step, so from the caches.
+        for (m, k, n) in [(32, 768, 2048), (32, 512, 2048), (32, 2048, 768), (32, 2048, 512), (32, 256, 1024),
+                          (32, 1024, 256)] {
+            let x = random([m, k]), w = random([n, k])
+            let packed = PackedWeight(w)
+            let flops = 2.0 * Double(m * k * n)
+            var y = [Float](repeating: 0, count: m * n)
+            let own = fastest(20) { packed.product(x.data, &y, rows: m) }
+            let blas = fastest(20) { gemm(x.data, transposeA: false, w.data, transposeB: true, &y, m: m, n: n, k: k) }
+            report(BenchmarkFigure(name: "training product \(m)x\(k)x\(n) packed", value: flops / own / 1e9, unit: "GFLOP/s"))
+            report(BenchmarkFigure(name: "training product \(m)x\(k)x\(n) cblas_sgemm", value: flops / blas / 1e9, unit: "GFLOP/s"))
+        }
         blackHole(evicted)
 
         // The fixed cost of recording one op and of running its pullback, on 4 floats.

@@ -44,6 +44,14 @@ public final class PackedWeight: @unchecked Sendable {
     static let edgeRows = 4
     /// Blocks of rows that share one pass over the panels.
     static let groupBlocks = 16
+    /// Inputs per pass of the micro-kernel, BLIS's k_c: a panel's 256 inputs take 16 KB,
+    /// which with a block's 6 rows of them (6 KB) fits the first-level cache (32 KB), so
+    /// that every block of a group reads the panel's chunk from there. A whole panel of
+    /// 512 or 768 inputs (32 or 48 KB) does not fit, and was read again from the
+    /// second-level cache for every block: products of 32 or 64 rows by such matrices ran
+    /// at 95–99 GFLOP/s in some runs of the engine's benchmark and at 178–195 in others,
+    /// and at 177–188 in every run in chunks (2-core AMD EPYC, AVX2).
+    static let depthChunk = 256
 
     /// n, the outputs: W's rows.
     public let outputs: Int
@@ -153,29 +161,45 @@ public final class PackedWeight: @unchecked Sendable {
                 }
             }
         }
-        // A panel is read once for each group of rows, which stays in the core's cache
-        // (16 blocks of 6 rows: 480 KB at 1,280 inputs) while the panels go by.
+        // A panel is read once for each group of rows, which stays in the core's
+        // second-level cache (16 blocks of 6 rows: 480 KB at 1,280 inputs) while the
+        // panels go by. Each panel goes through `depthChunk` inputs at a time, so that the
+        // chunk read again for every block of the group (16 KB) and the block's rows
+        // (6 KB) both stay in the first-level cache: a block's sums are stored after a
+        // chunk and taken up again for the next, which continues each lane's chain of
+        // fused multiply-adds where it stopped, so the values are those of one pass.
         for first in stride(from: 0, to: heights.count, by: Self.groupBlocks) {
             let group = first..<min(first + Self.groupBlocks, heights.count)
             forEachRowRange(panelCount, costPerRow: (firstRows[group.upperBound] - firstRows[first]) * k * width) { range in
                 var tile = [Float](repeating: 0, count: Self.blockRows * width)
                 for j in range {
-                    let panel = UnsafePointer(panels + j * k * width)
                     let columns = min(width, outputs - j * width)
-                    for b in group {
-                        let (h, row) = (heights[b], firstRows[b])
-                        let rows = min(h, m - row)
-                        let xBlock = UnsafePointer(blocked + row * k)
-                        let corner = y + row * outputs + j * width
-                        if rows == h && columns == width {
-                            microKernel(rows: h, xBlock, panel, depth: k, corner, rowStride: outputs)
-                        } else {
-                            // A block at the bottom or right edge goes through a full
-                            // tile, of which the real rows and columns are copied out.
-                            tile.withUnsafeMutableBufferPointer { t in
-                                microKernel(rows: h, xBlock, panel, depth: k, t.baseAddress!, rowStride: width)
-                                for r in 0..<rows {
-                                    for c in 0..<columns { corner[r * outputs + c] = t[r * width + c] }
+                    for start in stride(from: 0, to: k, by: Self.depthChunk) {
+                        let depth = min(Self.depthChunk, k - start), resume = start > 0
+                        let panel = UnsafePointer(panels + j * k * width + start * width)
+                        for b in group {
+                            let (h, row) = (heights[b], firstRows[b])
+                            let rows = min(h, m - row)
+                            let xBlock = UnsafePointer(blocked + row * k + start * h)
+                            let corner = y + row * outputs + j * width
+                            if rows == h && columns == width {
+                                microKernel(rows: h, xBlock, panel, depth: depth, corner, rowStride: outputs,
+                                            resume: resume)
+                            } else {
+                                // A block at the bottom or right edge goes through a full
+                                // tile, which takes up the real rows and columns' sums so
+                                // far and gives them back.
+                                tile.withUnsafeMutableBufferPointer { t in
+                                    if resume {
+                                        for r in 0..<rows {
+                                            for c in 0..<columns { t[r * width + c] = corner[r * outputs + c] }
+                                        }
+                                    }
+                                    microKernel(rows: h, xBlock, panel, depth: depth, t.baseAddress!, rowStride: width,
+                                                resume: resume)
+                                    for r in 0..<rows {
+                                        for c in 0..<columns { corner[r * outputs + c] = t[r * width + c] }
+                                    }
                                 }
                             }
                         }
@@ -269,14 +293,15 @@ private func panelKernel(_ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float
     return sums
 }
 
-/// y[0..<h, 0..<16] = Σ_p x[·, p] ⊗ panel[p, ·] for a block of h = 6 or 4 rows.
+/// y[0..<h, 0..<16] = Σ_p x[·, p] ⊗ panel[p, ·] for a block of h = 6 or 4 rows, or with
+/// `resume`, y + that sum, continuing the sums that y holds.
 @inline(__always)
 private func microKernel(rows h: Int, _ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float>, depth: Int,
-                         _ y: UnsafeMutablePointer<Float>, rowStride: Int) {
+                         _ y: UnsafeMutablePointer<Float>, rowStride: Int, resume: Bool) {
     if h == PackedWeight.blockRows {
-        BlockKernel<6>.multiply(x, panel, depth: depth, y, rowStride: rowStride)
+        BlockKernel<6>.multiply(x, panel, depth: depth, y, rowStride: rowStride, resume: resume)
     } else {
-        BlockKernel<4>.multiply(x, panel, depth: depth, y, rowStride: rowStride)
+        BlockKernel<4>.multiply(x, panel, depth: depth, y, rowStride: rowStride, resume: resume)
     }
 }
 
@@ -290,16 +315,21 @@ private enum BlockKernel<let rows: Int> {
     /// depend on how wide the CPU's vectors are, nor on the block's height.
     @inline(__always)
     static func multiply(_ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float>, depth: Int,
-                         _ y: UnsafeMutablePointer<Float>, rowStride: Int) {
+                         _ y: UnsafeMutablePointer<Float>, rowStride: Int, resume: Bool) {
         typealias Lanes = SIMD16<Float>
         var sums = InlineArray<rows, Lanes>(repeating: Lanes())
+        let out = UnsafeMutableRawPointer(y)
+        if resume {
+            for r in 0..<rows {
+                sums[r] = out.loadUnaligned(fromByteOffset: r * rowStride * MemoryLayout<Float>.stride, as: Lanes.self)
+            }
+        }
         let w = UnsafeRawPointer(panel)
         for p in 0..<depth {
             let wp = w.load(fromByteOffset: p * 64, as: Lanes.self)
             let xp = x + p * rows
             for r in 0..<rows { sums[r] = sums[r].addingProduct(Lanes(repeating: xp[r]), wp) }
         }
-        let out = UnsafeMutableRawPointer(y)
         for r in 0..<rows {
             out.storeBytes(of: sums[r], toByteOffset: r * rowStride * MemoryLayout<Float>.stride, as: Lanes.self)
         }

@@ -122,6 +122,35 @@ public enum EngineBenchmark {
             report(BenchmarkFigure(name: "training product \(m)x\(k)x\(n) packed", value: flops / own / 1e9, unit: "GFLOP/s"))
             report(BenchmarkFigure(name: "training product \(m)x\(k)x\(n) cblas_sgemm", value: flops / blas / 1e9, unit: "GFLOP/s"))
         }
+        // A replica's output layer at the Multi30k size, as a training step computes it: a
+        // share's 430 target tokens by W [5969, 1280], every core its own share at once
+        // (`concurrently`), through the three products of `Tensor.linearCrossEntropy`:
+        // the logits x Wᵀ, then dx = G W and dW = Gᵀ x from their gradient G. In
+        // GFLOP/s per core, beside the one-thread peak above.
+        let (tokens, features, vocabulary) = (430, 1280, 5969)
+        let weight = random([vocabulary, features])
+        let cores = engineThreadCount
+        let inputs = (0..<cores).map { _ in random([tokens, features]) }
+        let gradients = (0..<cores).map { _ in random([tokens, vocabulary]) }
+        let results = (0..<cores).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: vocabulary * features) }
+        defer { results.forEach { $0.deallocate() } }
+        let products: [(name: String, multiply: (Int) -> Void)] = [
+            ("logits x Wᵀ", { k in
+                gemm(inputs[k].data, transposeA: false, weight.data, transposeB: true, results[k],
+                     m: tokens, n: vocabulary, k: features) }),
+            ("dx = G W", { k in
+                gemm(gradients[k].data, transposeA: false, weight.data, transposeB: false, results[k],
+                     m: tokens, n: features, k: vocabulary) }),
+            ("dW = Gᵀ x", { k in
+                gemm(gradients[k].data, transposeA: true, inputs[k].data, transposeB: false, results[k],
+                     m: vocabulary, n: features, k: tokens) }),
+        ]
+        for product in products {
+            let seconds = fastest(5) { concurrently(cores) { product.multiply($0) } }
+            report(BenchmarkFigure(name: "output layer \(product.name) (\(tokens)x\(features)x\(vocabulary)), per core",
+                                   value: 2.0 * Double(tokens * features * vocabulary) / seconds / 1e9,
+                                   unit: "GFLOP/s"))
+        }
         blackHole(evicted)
 
         // The fixed cost of recording one op and of running its pullback, on 4 floats.

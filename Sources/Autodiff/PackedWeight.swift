@@ -174,7 +174,8 @@ public final class PackedWeight: @unchecked Sendable {
                 var tile = [Float](repeating: 0, count: Self.blockRows * width)
                 for j in range {
                     let columns = min(width, outputs - j * width)
-                    for start in stride(from: 0, to: k, by: Self.depthChunk) {
+                    // At least one pass, so that with no inputs y gets the empty sums' zeros.
+                    for start in stride(from: 0, to: max(k, 1), by: Self.depthChunk) {
                         let depth = min(Self.depthChunk, k - start), resume = start > 0
                         let panel = UnsafePointer(panels + j * k * width + start * width)
                         for b in group {

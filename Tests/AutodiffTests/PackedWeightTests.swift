@@ -9,14 +9,14 @@ struct PackedWeightTests {
     /// y[i, c] = Σ_p x[i, p] W[c, p], one fused multiply-add per p in the order
     /// p = 0, 1, …, from zero: the value a scalar loop gives, to the bit. The shapes cut
     /// the panels (16 columns) and the blocks (6 or 4 rows) at every kind of edge, and
-    /// more rows than one group of blocks (96) holds, and the inputs at a chunk's end
-    /// (`depthChunk`, 256: a whole number of chunks and a part of one); one row (the matrix–vector kernel)
-    /// takes panels four at a time and one by one, with a partial panel at the end or
-    /// without.
+    /// more rows than one group of blocks (96) holds; the inputs end at a chunk's end
+    /// (`depthChunk`, 256), inside one, or are none at all (every sum is an empty one,
+    /// zero); one row (the matrix–vector kernel) takes panels four at a time and one by
+    /// one, with a partial panel at the end or without.
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 13, 32, 64, 100])
     func sumsInOrderWithOneRoundingPerInput(rows m: Int) {
         var generator = SeededGenerator(seed: UInt64(m))
-        for (n, k) in [(1, 1), (5, 7), (16, 64), (17, 3), (33, 130), (100, 9), (128, 5), (32, 512), (17, 600)] {
+        for (n, k) in [(1, 1), (5, 7), (16, 64), (17, 3), (33, 130), (100, 9), (128, 5), (32, 512), (17, 600), (20, 0)] {
             let w = randomTensor([n, k], &generator, scale: 1)
             let x = randomTensor([m, k], &generator, scale: 1)
             let got = product(PackedWeight(w), x, rows: m)
